@@ -1,0 +1,66 @@
+"""The FastAPI application: thin routes over :mod:`mlkg.graph` and :mod:`mlkg.viz`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, PlainTextResponse
+from mlkg.graph import EngineUnavailable, KnowledgeGraph, MlkgError, QueryTimeout
+
+from .routes import counterparts, entities, health, pages, sparql, viz
+from .settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = None) -> FastAPI:
+    """Build the app; it opens the graph from ``settings`` at start unless ``kg`` is given.
+
+    >>> from fastapi.testclient import TestClient
+    >>> with TestClient(create_app()) as client:
+    ...     client.get("/health").json()["status"]
+    'ok'
+    """
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = kg is None
+        app.state.kg = kg or KnowledgeGraph.open(settings.graph_config(), validate=True)
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.kg.close()
+
+    app = FastAPI(
+        title="mlkg",
+        summary="A knowledge graph of the ML ecosystem: counterparts, search, SPARQL.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=False,
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["*"],
+    )
+
+    @app.exception_handler(QueryTimeout)
+    async def _timeout(_: Request, err: QueryTimeout) -> PlainTextResponse:
+        return PlainTextResponse(str(err), status_code=503)
+
+    @app.exception_handler(EngineUnavailable)
+    async def _unavailable(_: Request, err: EngineUnavailable) -> PlainTextResponse:
+        return PlainTextResponse(str(err), status_code=503, headers={"Retry-After": "5"})
+
+    @app.exception_handler(MlkgError)
+    async def _refused(_: Request, err: MlkgError) -> JSONResponse:
+        return JSONResponse({"detail": str(err)}, status_code=400)
+
+    for module in (health, sparql, counterparts, entities, pages, viz):
+        app.include_router(module.router)
+    return app

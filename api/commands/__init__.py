@@ -1,0 +1,57 @@
+"""One module per ``mlkg`` command, and the options they share."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mlkg.graph import KnowledgeGraph
+
+
+def add_graph_options(parser: argparse.ArgumentParser) -> None:
+    """The options every command that reads the graph takes."""
+    group = parser.add_argument_group("graph")
+    group.add_argument(
+        "--engine",
+        choices=("oxigraph", "rdflib", "remote"),
+        default=os.environ.get("MLKG_ENGINE", "oxigraph"),
+        help="query engine (default: $MLKG_ENGINE or oxigraph)",
+    )
+    group.add_argument(
+        "--endpoint",
+        default=os.environ.get("MLKG_ENDPOINT"),
+        help="remote engine: SPARQL query URL (default: $MLKG_ENDPOINT)",
+    )
+    group.add_argument(
+        "--load-remote",
+        action="store_true",
+        help="remote engine: upload the data into the endpoint first (Graph Store Protocol)",
+    )
+    group.add_argument(
+        "--store-path",
+        default=os.environ.get("MLKG_STORE_PATH"),
+        help="oxigraph engine: keep the store on disk in this directory",
+    )
+    group.add_argument(
+        "--data",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="extra RDF file to load (.ttl .nt .trig .nq .jsonld .rdf); repeatable",
+    )
+
+
+def open_graph(args: argparse.Namespace, *, validate: bool = False) -> KnowledgeGraph:
+    """Open the graph the options describe."""
+    from mlkg.graph import GraphConfig, KnowledgeGraph
+
+    config = GraphConfig(
+        engine=args.engine,
+        data=tuple(args.data),
+        store_path=args.store_path,
+        endpoint=args.endpoint,
+        load_remote=args.load_remote,
+    )
+    return KnowledgeGraph.open(config, validate=validate)

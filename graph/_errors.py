@@ -1,0 +1,95 @@
+"""One exception hierarchy for everything the graph layer refuses or fails at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class MlkgError(Exception):
+    """Base of every error mlkg raises on purpose; ``str(err)`` is one line for a user."""
+
+
+class DataError(MlkgError):
+    """A data file could not be read or parsed.
+
+    >>> str(DataError("extra.ttl", "expected '.'", line=3, column=7))
+    "extra.ttl:3:7: expected '.'"
+    """
+
+    def __init__(
+        self, path: str, problem: str, *, line: int | None = None, column: int | None = None
+    ) -> None:
+        self.path = path
+        self.problem = problem
+        self.line = line
+        self.column = column
+        where = path
+        if line is not None:
+            where += f":{line}"
+            if column is not None:
+                where += f":{column}"
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL violation, named by the file that holds the offending node."""
+
+    file: str
+    focus_node: str
+    path: str | None
+    message: str
+
+    def __str__(self) -> str:
+        on = f" ({self.path})" if self.path else ""
+        return f"{self.file}: {self.focus_node}{on}: {self.message}"
+
+
+class ValidationError(MlkgError):
+    """The data breaks the SHACL shapes; ``violations`` lists each problem."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = violations
+        first = violations[0] if violations else "no details"
+        more = f" (and {len(violations) - 1} more)" if len(violations) > 1 else ""
+        super().__init__(f"SHACL validation failed: {first}{more}")
+
+
+class QueryError(MlkgError):
+    """A query was rejected before or during evaluation."""
+
+
+class QuerySyntaxError(QueryError):
+    """The SPARQL text does not parse; ``line``/``column`` are 1-based where known."""
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None):
+        self.line = line
+        self.column = column
+        super().__init__(message)
+
+
+class QueryRefused(QueryError):
+    """A well-formed request this service will not carry out (update, outbound SERVICE...)."""
+
+
+class QueryTimeout(QueryError):
+    """The query ran past its time limit and its work was stopped."""
+
+    def __init__(self, limit_seconds: float) -> None:
+        self.limit_seconds = limit_seconds
+        super().__init__(
+            f"query stopped at the {limit_seconds:g} s time limit; "
+            "narrow it (LIMIT, more specific patterns) or ask the operator to raise the limit"
+        )
+
+
+class QueryTooLarge(QueryError):
+    """The query text is longer than the configured limit."""
+
+
+class UnsupportedFormat(MlkgError):
+    """A result or export format was asked for that this form of answer cannot take."""
+
+
+class EngineUnavailable(MlkgError):
+    """The query engine (e.g. a remote SPARQL endpoint) cannot be reached right now."""

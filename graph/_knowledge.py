@@ -1,0 +1,230 @@
+"""The :class:`KnowledgeGraph`: the one interface to the data, whatever engine runs it."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+import pyoxigraph as ox
+from mlkg.ontology import ENT, ONTOLOGY_GRAPH
+
+from ._engines import Engine, OxigraphEngine, RdflibEngine, RemoteEngine, quads_of
+from ._errors import MlkgError, QueryRefused, ValidationError, Violation
+from ._inference import materialise
+from ._loading import INFERRED_GRAPH, SourceFile, discover, fingerprint, load_files
+from ._results import QueryResult, Term
+from ._sparql_text import inspect_sparql
+
+EngineName = Literal["oxigraph", "rdflib", "remote"]
+ENGINES: tuple[EngineName, ...] = ("oxigraph", "rdflib", "remote")
+_FINGERPRINT_FILE = "mlkg-fingerprint.txt"
+
+
+@dataclass(frozen=True)
+class GraphConfig:
+    """Everything needed to open the same graph again (e.g. in a worker process)."""
+
+    engine: EngineName = "oxigraph"
+    data: tuple[str, ...] = ()
+    """Extra data files loaded beside the shipped ones."""
+    store_path: str | None = None
+    """Directory of an on-disk Oxigraph store (oxigraph engine only)."""
+    endpoint: str | None = None
+    """Query URL of the remote SPARQL endpoint (remote engine only)."""
+    load_remote: bool = False
+    """Upload the data into the remote endpoint at start instead of using what is there."""
+    shipped: bool = True
+    """Load the shipped ontology and data (off only for special tests and benchmarks)."""
+    allowed_service_hosts: tuple[str, ...] = ()
+    """Hosts SERVICE may call; empty means no outbound request from any query."""
+    remote_timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class GraphStats:
+    """Counts for ``mlkg stats`` and /health."""
+
+    triples: int
+    graphs: dict[str, int] = field(default_factory=dict)
+    entities_by_class: dict[str, int] = field(default_factory=dict)
+
+
+class KnowledgeGraph:
+    """The ontology, the data and what they imply, queried through one engine.
+
+    >>> kg = KnowledgeGraph.open()
+    >>> kg.query("ASK { ent:TorchServe mlkg:counterpartOf ent:TensorFlowServing }").boolean
+    True
+    """
+
+    def __init__(self, engine: Engine, config: GraphConfig, files: Sequence[SourceFile]) -> None:
+        self.engine = engine
+        self.config = config
+        self.files = list(files)
+
+    # -- opening -------------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls, config: GraphConfig | None = None, *, validate: bool = False, **overrides: object
+    ) -> KnowledgeGraph:
+        """Load and (with ``validate``) check the data, and start the configured engine.
+
+        Raises :class:`DataError` for an unreadable or malformed file and
+        :class:`ValidationError` for data that breaks the shapes; nothing is served then.
+        """
+        config = replace(config or GraphConfig(), **overrides)  # type: ignore[arg-type]
+        if config.engine not in ENGINES:
+            raise MlkgError(f"unknown engine {config.engine!r}; use one of: {', '.join(ENGINES)}")
+        if config.engine == "remote":
+            return cls._open_remote(config, validate)
+        files = discover(config.data, shipped=config.shipped)
+        if config.engine == "oxigraph" and config.store_path:
+            return cls._open_on_disk(config, files, validate)
+        store = cls._build(files, validate)
+        engine: Engine = OxigraphEngine(store) if config.engine == "oxigraph" else RdflibEngine(store)
+        return cls(engine, config, files)
+
+    @staticmethod
+    def _build(files: Sequence[SourceFile], validate: bool) -> ox.Store:
+        store = load_files(files)
+        if validate:
+            from ._validation import validate_store
+
+            violations = validate_store(store, {f.graph: str(f.path) for f in files})
+            if violations:
+                raise ValidationError(violations)
+        materialise(store)
+        return store
+
+    @classmethod
+    def _open_on_disk(
+        cls, config: GraphConfig, files: Sequence[SourceFile], validate: bool
+    ) -> KnowledgeGraph:
+        path = Path(config.store_path or ".")
+        path.mkdir(parents=True, exist_ok=True)
+        digest = fingerprint(files)
+        marker = path / _FINGERPRINT_FILE
+        store = ox.Store(str(path))
+        if not (marker.is_file() and marker.read_text() == digest and len(store) > 0):
+            # Parse and check everything in memory first: a bad file leaves the store as it was.
+            fresh = cls._build(files, validate)
+            marker.unlink(missing_ok=True)
+            store.clear()
+            store.bulk_extend(fresh)
+            store.flush()
+            marker.write_text(digest)
+        return cls(OxigraphEngine(store), config, files)
+
+    @classmethod
+    def _open_remote(cls, config: GraphConfig, validate: bool) -> KnowledgeGraph:
+        if not config.endpoint:
+            raise MlkgError("the remote engine needs --endpoint URL (or MLKG_ENDPOINT)")
+        engine = RemoteEngine(config.endpoint, timeout=config.remote_timeout)
+        files: list[SourceFile] = []
+        if config.load_remote:
+            files = discover(config.data, shipped=config.shipped)
+            engine.upload(cls._build(files, validate))
+        else:
+            engine.named_graphs()  # fail now, clearly, if the endpoint is not there
+        return cls(engine, config, files)
+
+    # -- querying ------------------------------------------------------------------------
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Term | str] | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        row_limit: int | None = None,
+    ) -> QueryResult:
+        """Run a read-only SPARQL query.
+
+        ``bindings`` bind variables to terms (a ``str`` becomes a plain literal): the only
+        way user text reaches a query. A bound variable must be in the SELECT projection
+        (SPARQL SEP-0007 substitution, as Oxigraph applies it). With no ``default_graphs``
+        nor ``named_graphs`` the default graph is the union of every named graph.
+
+        Raises :class:`QueryRefused` for updates and outbound SERVICE calls,
+        :class:`QuerySyntaxError` for bad syntax.
+        """
+        self.check_allowed(sparql)
+        substitutions = {
+            name: ox.Literal(value) if isinstance(value, str) else value
+            for name, value in (bindings or {}).items()
+        }
+        return self.engine.query(
+            sparql,
+            substitutions=substitutions,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            row_limit=row_limit,
+        )
+
+    def check_allowed(self, sparql: str) -> None:
+        """Refuse what this read-only, no-outbound service never runs."""
+        shape = inspect_sparql(sparql)
+        if shape.form == "update":
+            raise QueryRefused(
+                "this service is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused"
+            )
+        allowed = set(self.config.allowed_service_hosts)
+        for target in shape.service_iris:
+            host = urlsplit(target).hostname if not target.startswith("?") else None
+            if host is None or host not in allowed:
+                raise QueryRefused(
+                    f"SERVICE {target} refused: queries make no outbound requests "
+                    "(an operator can allow hosts with MLKG_ALLOWED_SERVICE_HOSTS)"
+                )
+
+    # -- facts about the graph -----------------------------------------------------------
+    def graph_counts(self) -> dict[str, int]:
+        """Triples per named graph."""
+        answer = self.engine.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+        )
+        return {g.value: int(n.value) for g, n in answer.rows}  # type: ignore[union-attr]
+
+    def triple_count(self) -> int:
+        """Distinct triples in the union default graph."""
+        answer = self.engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(answer.rows[0][0].value)  # type: ignore[union-attr]
+
+    def stats(self) -> GraphStats:
+        """Triples in all and per named graph, and entities per (asserted) class."""
+        answer = self.engine.query(
+            f"""SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE {{
+                 GRAPH ?g {{ ?e a ?c }} FILTER(?g NOT IN (<{INFERRED_GRAPH}>, <{ONTOLOGY_GRAPH}>))
+                 FILTER(STRSTARTS(STR(?e), "{ENT}")) }} GROUP BY ?c ORDER BY DESC(?n) ?c"""
+        )
+        by_class = {c.value: int(n.value) for c, n in answer.rows}  # type: ignore[union-attr]
+        return GraphStats(self.triple_count(), self.graph_counts(), by_class)
+
+    def quads(self) -> list[ox.Quad]:
+        """Every quad, from any engine."""
+        return list(quads_of(self.engine))
+
+    def validate(self) -> list[Violation]:
+        """SHACL violations of the loaded data; [] when it conforms."""
+        from ._validation import validate_store
+
+        store = ox.Store()
+        store.extend(self.quads())
+        return validate_store(store, {f.graph: str(f.path) for f in self.files})
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.engine.close()
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+__all__ = ["ENGINES", "EngineName", "GraphConfig", "GraphStats", "KnowledgeGraph"]

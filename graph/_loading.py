@@ -1,0 +1,137 @@
+"""Finding and parsing the data files into one pyoxigraph dataset, one named graph per file.
+
+Everything is parsed before anything is served: a file that fails stops the whole load with
+its name, line and column, so the service never starts half-loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from mlkg.ontology import GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_PATH
+
+from ._errors import DataError
+
+SHIPPED_DATA_DIR = Path(__file__).resolve().parent / "data"
+INFERRED_GRAPH = GRAPH + "inferred"
+
+#: File extensions we read, and whether the format carries its own named graphs.
+RDF_EXTENSIONS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".turtle": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".nquads": ox.RdfFormat.N_QUADS,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+}
+_POSITION = re.compile(r"line (\d+) column (\d+)|at (\d+):(\d+)")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file to load and the named graph its triples go to.
+
+    For TriG / N-Quads / JSON-LD, ``graph`` takes only the default-graph triples; quads
+    keep the graph the file names.
+    """
+
+    path: Path
+    graph: str
+    rdf_format: ox.RdfFormat
+
+
+def rdf_format_for(path: Path) -> ox.RdfFormat:
+    """The parser for ``path``, by extension; :class:`DataError` for an unknown one."""
+    fmt = RDF_EXTENSIONS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(RDF_EXTENSIONS))
+        raise DataError(str(path), f"unknown RDF file extension {path.suffix!r}; use one of {known}")
+    return fmt
+
+
+def discover(extra: Sequence[Path | str] = (), *, shipped: bool = True) -> list[SourceFile]:
+    """The ontology, the shipped data files and ``extra`` ones, each with its graph IRI."""
+    files: list[SourceFile] = []
+    if shipped:
+        files.append(SourceFile(ONTOLOGY_PATH, ONTOLOGY_GRAPH, ox.RdfFormat.TURTLE))
+        files.extend(
+            SourceFile(p, GRAPH + p.stem, ox.RdfFormat.TURTLE) for p in sorted(SHIPPED_DATA_DIR.glob("*.ttl"))
+        )
+    taken = {f.graph for f in files}
+    for raw in extra:
+        path = Path(raw)
+        if not path.is_file():
+            raise DataError(str(path), "no such file (check the --data path)")
+        graph = GRAPH + "extra/" + path.stem
+        suffix = 2
+        while graph in taken:
+            graph = f"{GRAPH}extra/{path.stem}-{suffix}"
+            suffix += 1
+        taken.add(graph)
+        files.append(SourceFile(path, graph, rdf_format_for(path)))
+    return files
+
+
+def fingerprint(files: Iterable[SourceFile]) -> str:
+    """A digest of the files' names and bytes: equal digests mean an equal dataset."""
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(str(f.path).encode() + b"\0" + f.graph.encode() + b"\0")
+        digest.update(f.path.read_bytes())
+    return digest.hexdigest()
+
+
+def parse_file(source: SourceFile) -> list[ox.Quad]:
+    """Every quad of one file, or :class:`DataError` naming the file, line and column."""
+    try:
+        data = source.path.read_bytes()
+    except OSError as err:
+        raise DataError(str(source.path), f"cannot read: {err.strerror or err}") from None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise DataError(str(source.path), f"not UTF-8 (byte {err.start})") from None
+    try:
+        parsed = ox.parse(
+            data,
+            format=source.rdf_format,
+            base_iri=source.path.resolve().as_uri(),
+            rename_blank_nodes=True,  # blank nodes of two files must never merge
+        )
+        graph = ox.NamedNode(source.graph)
+        return [
+            ox.Quad(q.subject, q.predicate, q.object, graph)
+            if isinstance(q.graph_name, ox.DefaultGraph)
+            else q
+            for q in parsed
+        ]
+    except SyntaxError as err:
+        raise _syntax_error(source.path, err) from None
+
+
+def _syntax_error(path: Path, err: SyntaxError) -> DataError:
+    message = str(err.args[0]) if err.args else str(err)
+    match = _POSITION.search(message)
+    line = column = None
+    if match:
+        groups = [g for g in match.groups() if g is not None]
+        line, column = int(groups[0]), int(groups[1])
+    problem = re.sub(r"^(Parser error|error) (at line \d+ column \d+|at \d+:\d+): ", "", message)
+    return DataError(str(path), problem, line=line, column=column)
+
+
+def load_files(files: Sequence[SourceFile]) -> ox.Store:
+    """A new in-memory store holding every file, parsed in full before it is returned."""
+    store = ox.Store()
+    for source in files:
+        store.extend(parse_file(source))
+    return store

@@ -1,0 +1,270 @@
+"""Query answers in one engine-neutral shape, and their standard serialisations.
+
+Every engine hands back a :class:`QueryResult` holding pyoxigraph terms; this module is the
+one place that writes SPARQL results (JSON, XML, CSV, TSV) and RDF (Turtle, N-Triples, ...).
+
+>>> import pyoxigraph as ox
+>>> r = QueryResult.solutions(["x"], [(ox.Literal("hi"),)])
+>>> serialize_result(r, "text/csv")
+b'x\\r\\nhi\\r\\n'
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from ._errors import UnsupportedFormat
+
+#: A term in an answer. RDF-star triple terms may also appear; the writers handle them.
+Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
+ResultKind = Literal["solutions", "boolean", "graph"]
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+#: SELECT / ASK result media types, the first is the default.
+SOLUTION_MEDIA_TYPES: dict[str, str] = {
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+#: CONSTRUCT / DESCRIBE media types, the first is the default.
+GRAPH_MEDIA_TYPES: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/trig": ox.RdfFormat.TRIG,
+}
+#: Short names accepted wherever a format is named by hand (``format=``, ``--format``).
+FORMAT_ALIASES: dict[str, str] = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+    "rdf": "application/rdf+xml",
+    "nquads": "application/n-quads",
+    "nq": "application/n-quads",
+    "trig": "application/trig",
+}
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """The answer to one query.
+
+    ``kind`` says which fields matter: ``variables``/``rows`` for SELECT, ``boolean`` for ASK,
+    ``triples`` for CONSTRUCT/DESCRIBE. ``truncated`` is True when a row cap cut the answer.
+    """
+
+    kind: ResultKind
+    variables: tuple[str, ...] = ()
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+    truncated: bool = False
+
+    @classmethod
+    def solutions(
+        cls,
+        variables: Sequence[str],
+        rows: Iterable[Sequence[Term | None]],
+        *,
+        truncated: bool = False,
+    ) -> QueryResult:
+        return cls("solutions", tuple(variables), [tuple(r) for r in rows], truncated=truncated)
+
+    @classmethod
+    def ask(cls, value: bool) -> QueryResult:
+        return cls("boolean", boolean=value)
+
+    @classmethod
+    def graph(cls, triples: Iterable[ox.Triple], *, truncated: bool = False) -> QueryResult:
+        return cls("graph", triples=list(triples), truncated=truncated)
+
+    def __len__(self) -> int:
+        if self.kind == "solutions":
+            return len(self.rows)
+        return len(self.triples) if self.kind == "graph" else 1
+
+    def bindings(self) -> list[dict[str, Term]]:
+        """The rows as dicts from variable name to term, unbound variables left out."""
+        names = self.variables
+        return [
+            {name: value for name, value in zip(names, row, strict=True) if value is not None}
+            for row in self.rows
+        ]
+
+    def values(self, variable: str) -> list[str]:
+        """The string values of one variable, row by row ('' where unbound)."""
+        index = self.variables.index(variable)
+        return [row[index].value if row[index] is not None else "" for row in self.rows]  # type: ignore[union-attr]
+
+
+def media_types_for(kind: ResultKind) -> list[str]:
+    """The media types an answer of ``kind`` can be written as, default first."""
+    return list(GRAPH_MEDIA_TYPES if kind == "graph" else SOLUTION_MEDIA_TYPES)
+
+
+def resolve_format(name: str) -> str:
+    """A media type for a short name (``csv``, ``turtle``...) or a media type itself."""
+    key = name.strip().lower()
+    if key in FORMAT_ALIASES:
+        return FORMAT_ALIASES[key]
+    if key in SOLUTION_MEDIA_TYPES or key in GRAPH_MEDIA_TYPES:
+        return key
+    known = ", ".join(sorted(FORMAT_ALIASES))
+    raise UnsupportedFormat(f"unknown format {name!r}; use one of: {known}")
+
+
+def serialize_result(result: QueryResult, media_type: str) -> bytes:
+    """Write ``result`` as ``media_type``; :class:`UnsupportedFormat` if it cannot take it."""
+    if result.kind == "graph":
+        rdf_format = GRAPH_MEDIA_TYPES.get(media_type)
+        if rdf_format is None:
+            raise UnsupportedFormat(_wrong_format(result.kind, media_type))
+        return serialize_triples(result.triples, rdf_format)
+    name = SOLUTION_MEDIA_TYPES.get(media_type)
+    if name is None:
+        raise UnsupportedFormat(_wrong_format(result.kind, media_type))
+    return _SOLUTION_WRITERS[name](result)
+
+
+def serialize_triples(triples: Iterable[ox.Triple], rdf_format: ox.RdfFormat) -> bytes:
+    """Triples in an RDF format; dataset formats put them in the default graph."""
+    from mlkg.ontology import PREFIXES
+
+    prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    if rdf_format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+        quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+        return ox.serialize(quads, format=rdf_format, prefixes=prefixes) or b""
+    return ox.serialize(triples, format=rdf_format, prefixes=prefixes) or b""
+
+
+def _wrong_format(kind: ResultKind, media_type: str) -> str:
+    form = "CONSTRUCT/DESCRIBE" if kind == "graph" else "SELECT/ASK"
+    return f"a {form} answer cannot be written as {media_type}; use one of: " + ", ".join(
+        media_types_for(kind)
+    )
+
+
+def term_to_json(term: Term | ox.Triple) -> dict[str, object]:
+    """One term in the SPARQL 1.1 JSON results shape."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, object] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    return {
+        "type": "triple",
+        "value": {
+            "subject": term_to_json(term.subject),
+            "predicate": term_to_json(term.predicate),
+            "object": term_to_json(term.object),
+        },
+    }
+
+
+def _write_json(result: QueryResult) -> bytes:
+    if result.kind == "boolean":
+        return json.dumps({"head": {}, "boolean": bool(result.boolean)}).encode()
+    names = result.variables
+    bindings = [
+        {n: term_to_json(v) for n, v in zip(names, row, strict=True) if v is not None} for row in result.rows
+    ]
+    doc = {"head": {"vars": list(names)}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False).encode()
+
+
+def _xml_term(term: Term | ox.Triple) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            dt = quoteattr(term.datatype.value)
+            return f"<literal datatype={dt}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    return (
+        f"<triple><subject>{_xml_term(term.subject)}</subject>"
+        f"<predicate>{_xml_term(term.predicate)}</predicate>"
+        f"<object>{_xml_term(term.object)}</object></triple>"
+    )
+
+
+def _write_xml(result: QueryResult) -> bytes:
+    out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+    if result.kind == "boolean":
+        out.append(f"<head/><boolean>{'true' if result.boolean else 'false'}</boolean>")
+    else:
+        out.append("<head>")
+        out.extend(f"<variable name={quoteattr(n)}/>" for n in result.variables)
+        out.append("</head><results>")
+        for row in result.rows:
+            out.append("<result>")
+            for name, value in zip(result.variables, row, strict=True):
+                if value is not None:
+                    out.append(f"<binding name={quoteattr(name)}>{_xml_term(value)}</binding>")
+            out.append("</result>")
+        out.append("</results>")
+    out.append("</sparql>\n")
+    return "".join(out).encode()
+
+
+def _csv_value(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return term.value
+    return str(term)
+
+
+def _write_csv(result: QueryResult) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    if result.kind == "boolean":
+        writer.writerow(["boolean"])
+        writer.writerow(["true" if result.boolean else "false"])
+    else:
+        writer.writerow(result.variables)
+        writer.writerows([_csv_value(v) for v in row] for row in result.rows)
+    return buffer.getvalue().encode()
+
+
+def _write_tsv(result: QueryResult) -> bytes:
+    if result.kind == "boolean":
+        return b"?boolean\n" + (b"true\n" if result.boolean else b"false\n")
+    lines = ["\t".join(f"?{n}" for n in result.variables)]
+    lines.extend("\t".join("" if v is None else str(v) for v in row) for row in result.rows)
+    return ("\n".join(lines) + "\n").encode()
+
+
+_SOLUTION_WRITERS = {"json": _write_json, "xml": _write_xml, "csv": _write_csv, "tsv": _write_tsv}

@@ -1,0 +1,137 @@
+"""Shared fixtures: the graph on every engine (remote = a real Oxigraph server), the app."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from mlkg.api.app import create_app
+from mlkg.api.settings import Settings
+from mlkg.graph import ENGINES, GraphConfig, KnowledgeGraph
+
+OXIGRAPH_BIN = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class OxigraphServer:
+    """A real ``oxigraph serve`` on a free loopback port, stopped by the fixture."""
+
+    def __init__(self, location: Path) -> None:
+        self.location = location
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def query_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/query"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                OXIGRAPH_BIN,
+                "serve",
+                "--location",
+                str(self.location),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                err = self.process.stderr.read().decode() if self.process.stderr else ""
+                raise RuntimeError(f"oxigraph serve exited: {err}")
+            try:
+                httpx.get(f"http://127.0.0.1:{self.port}/", timeout=0.5)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError("oxigraph serve did not start within 20 s")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-store"))
+    server.start()
+    yield server
+    server.stop()
+
+
+def open_engine(engine: str, request: pytest.FixtureRequest, **config: object) -> KnowledgeGraph:
+    """Open the shipped graph on ``engine``; remote uploads into the session's server."""
+    if engine == "remote":
+        server: OxigraphServer = request.getfixturevalue("oxigraph_server")
+        return KnowledgeGraph.open(
+            GraphConfig(engine="remote", endpoint=server.query_url, load_remote=True, **config)  # type: ignore[arg-type]
+        )
+    return KnowledgeGraph.open(GraphConfig(engine=engine, **config))  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def kg(request: pytest.FixtureRequest) -> Iterator[KnowledgeGraph]:
+    """The shipped graph, once per engine: oxigraph, rdflib, remote (real Oxigraph server)."""
+    graph = open_engine(request.param, request)
+    yield graph
+    graph.close()
+
+
+@pytest.fixture(scope="module")
+def oxigraph_kg() -> Iterator[KnowledgeGraph]:
+    """The shipped graph on the default engine, for tests that are not about engines."""
+    graph = KnowledgeGraph.open()
+    yield graph
+    graph.close()
+
+
+@pytest.fixture(scope="module")
+def client(oxigraph_kg: KnowledgeGraph) -> Iterator[TestClient]:
+    """A TestClient over the app on the default engine."""
+    with TestClient(create_app(Settings(), oxigraph_kg)) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def engine_client(kg: KnowledgeGraph) -> Iterator[TestClient]:
+    """A TestClient over the app, once per engine."""
+    with TestClient(create_app(Settings(engine=kg.config.engine), kg)) as test_client:
+        yield test_client
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``mlkg`` command as a user would."""
+    exe = Path(sys.executable).parent / "mlkg"
+    return subprocess.run(
+        [str(exe), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
