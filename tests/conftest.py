@@ -135,3 +135,47 @@ def run_cli(
         env={**os.environ, **(env or {})},
         check=False,
     )
+
+
+class LiveServer:
+    """``mlkg serve`` in its own process on a free loopback port: real HTTP through uvicorn."""
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        exe = Path(sys.executable).parent / "mlkg"
+        self.process = subprocess.Popen(
+            [str(exe), "serve", "--port", str(self.port), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **(env or {})},
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                out = self.process.stderr.read().decode() if self.process.stderr else ""
+                raise RuntimeError(f"mlkg serve exited with {self.process.returncode}: {out}")
+            try:
+                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("mlkg serve did not answer /health within 60 s")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@pytest.fixture(scope="module")
+def live_server() -> Iterator[LiveServer]:
+    """The default app served for real (oxigraph engine, shipped data)."""
+    server = LiveServer()
+    yield server
+    server.stop()
