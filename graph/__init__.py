@@ -6,6 +6,7 @@
 ['TorchServe']
 """
 
+from ._bounded import BoundedAnswer, BoundedQueryRunner
 from ._errors import (
     DataError,
     EngineUnavailable,
@@ -40,6 +41,8 @@ __all__ = [
     "INFERRED_GRAPH",
     "RDF_EXTENSIONS",
     "SOLUTION_MEDIA_TYPES",
+    "BoundedAnswer",
+    "BoundedQueryRunner",
     "DataError",
     "EngineName",
     "EngineUnavailable",
