@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from mlkg.ontology import PREFIXES
 
 from ._errors import EngineUnavailable, QueryError, QuerySyntaxError, QueryTimeout
-from ._results import QueryResult, Term
+from ._results import XSD_STRING, QueryResult, Term
 from ._sparql_text import inspect_sparql
 
 if TYPE_CHECKING:
@@ -202,6 +202,8 @@ class RdflibEngine:
         if isinstance(term, ox.Literal):
             if term.language:
                 return rdflib.Literal(term.value, lang=term.language)
+            if term.datatype.value == XSD_STRING:
+                return rdflib.Literal(term.value)  # rdflib keeps plain and xsd:string apart
             return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
         raise QueryError("RDF-star terms are not supported by the rdflib engine")
 
@@ -296,8 +298,12 @@ class RemoteEngine:
         if default_graphs is None and named_graphs is None and not shape.has_dataset_clause:
             graphs = self.named_graphs()
             default_graphs, named_graphs = graphs, graphs
+        # On the query's first line, so the server's line numbers stay the user's.
         prefix_line = " ".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items()) + " "
-        return self._post(prefix_line + sparql, row_limit, default_graphs, named_graphs, shape.form)
+        try:
+            return self._post(prefix_line + sparql, row_limit, default_graphs, named_graphs, shape.form)
+        except QuerySyntaxError as err:
+            raise _shift_columns(err, len(prefix_line)) from None
 
     def _post(
         self,
@@ -309,12 +315,14 @@ class RemoteEngine:
     ) -> QueryResult:
         graph_form = form in ("construct", "describe")
         accept = "application/n-triples" if graph_form else "application/sparql-results+json"
-        data: list[tuple[str, str]] = [("query", sparql)]
-        data += [("default-graph-uri", g) for g in default_graphs or ()]
-        data += [("named-graph-uri", g) for g in named_graphs or ()]
+        data: dict[str, str | list[str]] = {"query": sparql}
+        if default_graphs:
+            data["default-graph-uri"] = list(default_graphs)
+        if named_graphs:
+            data["named-graph-uri"] = list(named_graphs)
         response = self._send("POST", self.endpoint, data=data, headers={"Accept": accept})
         if response.status_code == 400:
-            raise QuerySyntaxError(f"the remote endpoint rejected the query: {response.text[:500]}")
+            raise QuerySyntaxError(f"SPARQL syntax error (remote endpoint): {response.text[:500]}")
         if response.status_code >= 300:
             raise EngineUnavailable(
                 f"remote endpoint {self.endpoint} answered HTTP {response.status_code}: {response.text[:200]}"
@@ -350,6 +358,20 @@ class RemoteEngine:
 
     def close(self) -> None:
         self._client.close()
+
+
+def _shift_columns(err: QuerySyntaxError, offset: int) -> QuerySyntaxError:
+    """Take the prefix line we added back out of a remote error's line-1 column."""
+    match = _POSITION.search(str(err))
+    if not match:
+        return err
+    line, column = int(match.group(1)), int(match.group(2))
+    if line == 1:
+        column = max(1, column - offset)
+    rest = str(err)[match.end() :].strip()
+    return QuerySyntaxError(
+        f"SPARQL syntax error at line {line}, column {column}: {rest}", line=line, column=column
+    )
 
 
 def quads_of(engine: Engine) -> Iterator[ox.Quad]:

@@ -33,7 +33,7 @@ RDF_EXTENSIONS: dict[str, ox.RdfFormat] = {
     ".rdf": ox.RdfFormat.RDF_XML,
     ".owl": ox.RdfFormat.RDF_XML,
 }
-_POSITION = re.compile(r"line (\d+) column (\d+)|at (\d+):(\d+)")
+_POSITION = re.compile(r"line (\d+),? (?:between )?columns? (\d+)|at (\d+):(\d+)")
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ def _syntax_error(path: Path, err: SyntaxError) -> DataError:
     if match:
         groups = [g for g in match.groups() if g is not None]
         line, column = int(groups[0]), int(groups[1])
-    problem = re.sub(r"^(Parser error|error) (at line \d+ column \d+|at \d+:\d+): ", "", message)
+    problem = re.sub(r"^(Parser error|error) at [^:]*: ", "", message)
     return DataError(str(path), problem, line=line, column=column)
 
 
