@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+
 from mlkg.api.app import create_app
 from mlkg.api.settings import Settings
 from mlkg.graph import ENGINES, GraphConfig, KnowledgeGraph

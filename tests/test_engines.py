@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 import pytest
+
 from mlkg.graph import (
     INFERRED_GRAPH,
     KnowledgeGraph,
