@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse
+
 from mlkg.graph import EngineUnavailable, KnowledgeGraph, MlkgError, QueryTimeout
 
 from .routes import counterparts, entities, health, pages, sparql, viz

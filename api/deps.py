@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+
 from mlkg.graph import KnowledgeGraph
 
 from .settings import Settings

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from mlkg.graph import EngineName, GraphConfig
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from mlkg.graph import EngineName, GraphConfig
 
 
 class Settings(BaseSettings):

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
 import pyoxigraph as ox
+
 from mlkg.ontology import PREFIXES
 
 from ._errors import EngineUnavailable, QueryError, QuerySyntaxError, QueryTimeout

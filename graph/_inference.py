@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pyoxigraph as ox
+
 from mlkg.ontology import MLKG, OWL, RDF, RDFS
 
 from ._loading import INFERRED_GRAPH

@@ -10,6 +10,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
+
 from mlkg.ontology import ENT, ONTOLOGY_GRAPH
 
 from ._engines import Engine, OxigraphEngine, RdflibEngine, RemoteEngine, quads_of

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+
 from mlkg.ontology import GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_PATH
 
 from ._errors import DataError

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pyoxigraph as ox
+
 from mlkg.ontology import ONTOLOGY_GRAPH, SHAPES_PATH
 
 from ._errors import Violation

@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
 
 def export_bytes(kg: object, fmt: str) -> bytes:
     import pyoxigraph as ox
+
     from mlkg.graph import KnowledgeGraph
     from mlkg.ontology import PREFIXES
 
@@ -49,6 +50,7 @@ def export_bytes(kg: object, fmt: str) -> bytes:
         import io
 
         import networkx as nx
+
         from mlkg.graph import to_networkx
 
         buffer = io.BytesIO()

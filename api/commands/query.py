@@ -64,10 +64,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_table(result: object) -> None:
-    from mlkg.graph import QueryResult
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
+
+    from mlkg.graph import QueryResult
 
     assert isinstance(result, QueryResult)
     console = Console()

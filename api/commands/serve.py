@@ -19,6 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import uvicorn
+
     from mlkg.api.app import create_app
     from mlkg.api.settings import Settings
 
