@@ -11,7 +11,8 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from mlkg.graph import EngineUnavailable, KnowledgeGraph, MlkgError, QueryTimeout
 
-from .routes import counterparts, entities, health, pages, sparql, viz
+from .middleware import RateLimitMiddleware, SecurityHeadersMiddleware
+from .routes import counterparts, docs, entities, health, pages, sparql, viz
 from .settings import Settings, get_settings
 
 
@@ -36,12 +37,17 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
                 app.state.kg.close()
 
     app = FastAPI(
+        docs_url=None,  # our own /docs serves Swagger UI from this host (offline, CSP-clean)
+        redoc_url=None,
         title="mlkg",
         summary="A knowledge graph of the ML ecosystem: counterparts, search, SPARQL.",
         version="0.1.0",
         lifespan=lifespan,
     )
     app.state.settings = settings
+    if settings.rate_limit_per_minute:
+        app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -62,6 +68,6 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
     async def _refused(_: Request, err: MlkgError) -> JSONResponse:
         return JSONResponse({"detail": str(err)}, status_code=400)
 
-    for module in (health, sparql, counterparts, entities, pages, viz):
+    for module in (health, sparql, counterparts, entities, pages, viz, docs):
         app.include_router(module.router)
     return app

@@ -1,0 +1,114 @@
+"""ASGI middleware: security headers on every answer, and an optional per-client rate limit.
+
+Both are plain ASGI (no BaseHTTPMiddleware) so they add next to nothing to each request.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+#: Pages may use only this origin: no inline or remote script, no plugins, no framing.
+#: Inline style stays allowed because vis-network and Swagger UI set element styles.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+_ALWAYS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+]
+_HTML_ONLY = [
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+class SecurityHeadersMiddleware:
+    """Adds nosniff and Referrer-Policy to every response, and a strict CSP to HTML ones."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {name.lower() for name, _ in headers}
+                content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+                extra = _ALWAYS + (_HTML_ONLY if content_type.startswith(b"text/html") else [])
+                headers.extend((k, v) for k, v in extra if k not in names)
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class RateLimitMiddleware:
+    """A token bucket per client address: ``per_minute`` requests, then 429 with Retry-After.
+
+    /health is exempt so probes never count against a client.
+    """
+
+    def __init__(self, app: ASGIApp, per_minute: int, *, clock: Callable[[], float] = time.monotonic):
+        self.app = app
+        self.capacity = float(per_minute)
+        self.rate = per_minute / 60.0
+        self.clock = clock
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def _take(self, client: str) -> float:
+        """0 when the request may go on, else the seconds until a token is free."""
+        now = self.clock()
+        with self._lock:
+            tokens, last = self._buckets.get(client, (self.capacity, now))
+            tokens = min(self.capacity, tokens + (now - last) * self.rate)
+            if tokens >= 1:
+                self._buckets[client] = (tokens - 1, now)
+                return 0.0
+            self._buckets[client] = (tokens, now)
+            if len(self._buckets) > 100_000:  # forget idle clients rather than grow forever
+                self._buckets.clear()
+            return (1 - tokens) / self.rate
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path") == "/health":
+            await self.app(scope, receive, send)
+            return
+        client = (scope.get("client") or ("unknown", 0))[0]
+        wait = self._take(client)
+        if wait <= 0:
+            await self.app(scope, receive, send)
+            return
+        retry_after = str(max(1, math.ceil(wait))).encode()
+        body = (
+            f"rate limit: at most {int(self.capacity)} requests a minute per client; "
+            f"retry after {retry_after.decode()} s"
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 429,
+                "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"retry-after", retry_after),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
