@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from mlkg.ontology import ENT, ONTOLOGY_GRAPH
 
 from ._engines import Engine, OxigraphEngine, RdflibEngine, RemoteEngine, quads_of
-from ._errors import MlkgError, QueryRefused, ValidationError, Violation
+from ._errors import MlkgError, QueryRefused, QueryTooLarge, ValidationError, Violation
 from ._inference import materialise
 from ._loading import INFERRED_GRAPH, SourceFile, discover, fingerprint, load_files
 from ._results import QueryResult, Term
@@ -23,6 +23,9 @@ from ._sparql_text import inspect_sparql
 EngineName = Literal["oxigraph", "rdflib", "remote"]
 ENGINES: tuple[EngineName, ...] = ("oxigraph", "rdflib", "remote")
 _FINGERPRINT_FILE = "mlkg-fingerprint.txt"
+#: Deepest bracket nesting a query may have. The engines' parsers recurse per level and
+#: Oxigraph's overflows its stack (a crash, not an error) somewhere past a few thousand.
+MAX_QUERY_NESTING = 256
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,11 @@ class KnowledgeGraph:
     def check_allowed(self, sparql: str) -> None:
         """Refuse what this read-only, no-outbound service never runs."""
         shape = inspect_sparql(sparql)
+        if shape.max_depth > MAX_QUERY_NESTING:
+            raise QueryTooLarge(
+                f"the query nests {shape.max_depth} levels of brackets deep; "
+                f"the limit is {MAX_QUERY_NESTING}: flatten the groups"
+            )
         if shape.form == "update":
             raise QueryRefused(
                 "this service is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused"

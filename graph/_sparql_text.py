@@ -56,6 +56,8 @@ class SparqlShape:
     """IRIs after SERVICE (``"?var"`` for a variable endpoint)."""
     has_dataset_clause: bool
     """True where the text has FROM / FROM NAMED."""
+    max_depth: int = 0
+    """Deepest nesting of ``{ ( [`` brackets: parsers recurse on it."""
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -73,7 +75,15 @@ def inspect_sparql(text: str) -> SparqlShape:
     form: QueryForm = "unknown"
     services: list[str] = []
     has_from = False
+    depth = max_depth = 0
     for index, (kind, value) in enumerate(tokens):
+        if kind == "other":
+            if value in "{([":
+                depth += 1
+                max_depth = max(max_depth, depth)
+            elif value in "})]":
+                depth -= 1
+            continue
         if kind != "word" or ":" in value:
             continue
         word = value.upper()
@@ -93,4 +103,6 @@ def inspect_sparql(text: str) -> SparqlShape:
             if rest:
                 target_kind, target = rest[0]
                 services.append(target[1:-1] if target_kind == "iri" else target)
-    return SparqlShape(form=form, service_iris=tuple(services), has_dataset_clause=has_from)
+    return SparqlShape(
+        form=form, service_iris=tuple(services), has_dataset_clause=has_from, max_depth=max_depth
+    )

@@ -9,6 +9,7 @@ from mlkg.graph import (
     KnowledgeGraph,
     QueryRefused,
     QuerySyntaxError,
+    QueryTooLarge,
     serialize_result,
 )
 from mlkg.ontology import GRAPH, ONTOLOGY_GRAPH
@@ -106,3 +107,18 @@ def test_ask_and_select_serialise_in_every_results_format(kg: KnowledgeGraph) ->
     assert serialize_result(select, "text/tab-separated-values") == b'?l\n"PyTorch"\n'
     ask = kg.query("ASK { ent:PyTorch a mlkg:Framework }")
     assert b'"boolean": true' in serialize_result(ask, "application/sparql-results+json")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE " + "{" * 20_000 + " ?s ?p ?o " + "}" * 20_000,
+        "SELECT * WHERE { FILTER(" + "(" * 20_000 + "1" + ")" * 20_000 + ") }",
+    ],
+    ids=["groups", "parentheses"],
+)
+def test_deep_nesting_is_refused_not_a_crash(kg: KnowledgeGraph, query: str) -> None:
+    with pytest.raises(QueryTooLarge, match="limit is 256"):
+        kg.query(query)
+    # a reasonable depth still runs
+    assert kg.query("ASK " + "{" * 30 + " ?s ?p ?o " + "}" * 30).boolean
