@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.staticfiles import StaticFiles
 
 from mlkg.graph import EngineUnavailable, KnowledgeGraph, MlkgError, QueryTimeout
 
@@ -70,4 +72,6 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
 
     for module in (health, sparql, counterparts, entities, pages, viz, docs):
         app.include_router(module.router)
+    static = Path(__file__).resolve().parent / "static"  # resolved: the editable install links files
+    app.mount("/static", StaticFiles(directory=static), name="static")
     return app

@@ -1,7 +1,479 @@
-"""Routes for the sparql issue (filled in by its issue)."""
+"""/sparql: the SPARQL 1.1 Protocol (query operation), read-only and bounded, and its query page.
+
+- ``GET /sparql?query=``, ``POST`` form (``query=``) or ``POST application/sparql-query``;
+  ``default-graph-uri`` / ``named-graph-uri`` (repeatable) replace FROM / FROM NAMED.
+- The answer's media type is negotiated *before* running (the form is known from the text):
+  Accept with q-values and wildcards, or ``format=`` (a short name or a media type).
+- ``GET /sparql`` without a query: the SPARQL 1.1 Service Description for RDF clients, the
+  query page for browsers.
+- Every refusal is a short ``text/plain`` 4xx; updates by any route are 403 and change nothing.
+- User queries run in the :class:`~mlkg.graph.BoundedQueryRunner` worker pool (time limit that
+  really stops the work); the row cap is reported in ``MLKG-Truncated`` (and in JSON).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
 
-router = APIRouter()
+import pyoxigraph as ox
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+import mlkg.graph
+from mlkg.graph import (
+    GRAPH_MEDIA_TYPES,
+    SOLUTION_MEDIA_TYPES,
+    BoundedQueryRunner,
+    EngineUnavailable,
+    KnowledgeGraph,
+    MlkgError,
+    QueryRefused,
+    QuerySyntaxError,
+    QueryTimeout,
+    UnsupportedFormat,
+    inspect_sparql,
+    resolve_format,
+    serialize_triples,
+)
+from mlkg.ontology import ENT, PREFIXES, sparql_prefixes
+
+from ..conneg import media_type_of, negotiate, parse_accept, quality
+from ..settings import Settings
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the query workers with the app (the first query is not slow) and stop them after."""
+    settings: Settings = app.state.settings
+    runner = BoundedQueryRunner(app.state.kg, workers=settings.query_workers, timeout=settings.query_timeout)
+    await run_in_threadpool(runner.start)
+    app.state.query_runner = runner
+    try:
+        yield
+    finally:
+        await run_in_threadpool(runner.close)
+
+
+router = APIRouter(tags=["sparql"], lifespan=_lifespan)
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+HTML = "text/html"
+READ_ONLY = (
+    "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused "
+    "and nothing was changed"
+)
+TRUNCATED_HEADER = "MLKG-Truncated"
+#: Other names clients use for our formats: the answer keeps the name the client asked for.
+SOLUTION_SYNONYMS = {
+    "application/json": "application/sparql-results+json",
+    "application/xml": "application/sparql-results+xml",
+    "text/xml": "application/sparql-results+xml",
+}
+GRAPH_SYNONYMS = {"application/xml": "application/rdf+xml", "application/json": "application/ld+json"}
+_SD = "http://www.w3.org/ns/sparql-service-description#"
+_FORMATS = "http://www.w3.org/ns/formats/"
+_VOID = "http://rdfs.org/ns/void#"
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_FORMAT_IRIS = {
+    "application/sparql-results+json": "SPARQL_Results_JSON",
+    "application/sparql-results+xml": "SPARQL_Results_XML",
+    "text/csv": "SPARQL_Results_CSV",
+    "text/tab-separated-values": "SPARQL_Results_TSV",
+    "text/turtle": "Turtle",
+    "application/n-triples": "N-Triples",
+    "application/ld+json": "JSON-LD",
+    "application/rdf+xml": "RDF_XML",
+    "application/n-quads": "N-Quads",
+    "application/trig": "TriG",
+}
+
+
+class ProtocolError(Exception):
+    """A request the Protocol does not allow: answered as a short plain-text 4xx."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """What a Protocol request asks: at most one query, the dataset, the format override."""
+
+    queries: list[str]
+    default_graphs: list[str] | None
+    named_graphs: list[str] | None
+    format: str | None
+
+
+def _plain(status: int, message: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
+    return PlainTextResponse(message.rstrip() + "\n", status_code=status, headers=headers)
+
+
+# -- reading the request ----------------------------------------------------------------------
+
+
+def _decode_params(raw: bytes, where: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(raw.decode("latin-1"), keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, f"the {where} is not UTF-8 once percent-decoded") from None
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise ProtocolError(413, f"request body of {declared} bytes is over the {limit}-byte limit")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ProtocolError(413, f"request body is over the {limit}-byte limit")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _check_charset(params: dict[str, str]) -> None:
+    charset = params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise ProtocolError(400, f"the query must be sent as UTF-8, not {params['charset']}")
+
+
+async def _read_request(request: Request, max_bytes: int) -> QueryRequest:
+    params = _decode_params(request.scope.get("query_string", b""), "URL query string")
+    direct: list[str] = []
+    if request.method == "POST":
+        kind, type_params = media_type_of(request.headers.get("content-type"))
+        if kind == UPDATE:
+            raise ProtocolError(403, READ_ONLY)
+        if kind not in (FORM, DIRECT):
+            got = f"Content-Type {kind}" if kind else "no Content-Type"
+            raise ProtocolError(
+                415, f"POST /sparql with {got}: send {FORM} (query=...) or {DIRECT} (the query as the body)"
+            )
+        _check_charset(type_params)
+        if kind == FORM:
+            body = await _read_body(request, 3 * max_bytes + 16_384)
+            params += _decode_params(body, "form body")
+        else:
+            body = await _read_body(request, max_bytes)
+            try:
+                direct.append(body.decode("utf-8"))
+            except UnicodeDecodeError as err:
+                raise ProtocolError(
+                    400, f"the query body is not UTF-8 (bad byte at offset {err.start})"
+                ) from None
+    if any(name in ("update", "using-graph-uri", "using-named-graph-uri") for name, _ in params):
+        raise ProtocolError(403, READ_ONLY)
+    values: dict[str, list[str]] = {}
+    for name, value in params:
+        values.setdefault(name, []).append(value)
+    queries = values.get("query", []) + direct
+    if len(queries) > 1:
+        raise ProtocolError(400, f"{len(queries)} queries in one request; send exactly one query")
+    for text in queries:
+        size = len(text.encode("utf-8"))
+        if size > max_bytes:
+            raise ProtocolError(413, f"the query is {size} bytes, over the {max_bytes}-byte limit")
+    formats = values.get("format", [])
+    if len(formats) > 1:
+        raise ProtocolError(400, "more than one format= parameter")
+    default, named = values.get("default-graph-uri"), values.get("named-graph-uri")
+    for iri in (*(default or ()), *(named or ())):
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            raise ProtocolError(400, f"graph IRI {iri!r} is not a valid absolute IRI") from None
+    if default is not None or named is not None:
+        default, named = default or [], named or []
+    return QueryRequest(queries, default, named, formats[0] if formats else None)
+
+
+# -- choosing the answer's format ---------------------------------------------------------
+
+
+def _offers(graph_form: bool) -> tuple[list[str], dict[str, str]]:
+    """Media types for a form, server preference first, and the synonym -> canonical map."""
+    if graph_form:
+        return [*GRAPH_MEDIA_TYPES, *GRAPH_SYNONYMS], {**{m: m for m in GRAPH_MEDIA_TYPES}, **GRAPH_SYNONYMS}
+    return [*SOLUTION_MEDIA_TYPES, *SOLUTION_SYNONYMS], {
+        **{m: m for m in SOLUTION_MEDIA_TYPES},
+        **SOLUTION_SYNONYMS,
+    }
+
+
+def _choose(accept: str | None, fmt: str | None, graph_form: bool, what: str) -> str:
+    """The media type to answer with; ProtocolError 406 (or 400) when none fits."""
+    offers, canonical = _offers(graph_form)
+    listed = ", ".join(GRAPH_MEDIA_TYPES if graph_form else SOLUTION_MEDIA_TYPES)
+    if fmt is not None:
+        try:
+            wanted = resolve_format(fmt)
+        except UnsupportedFormat as err:
+            raise ProtocolError(400, str(err)) from None
+        if wanted not in canonical:
+            raise ProtocolError(406, f"format={fmt} cannot carry {what}; available: {listed}")
+        return wanted
+    chosen = negotiate(accept, offers)
+    if chosen is None:
+        raise ProtocolError(406, f"cannot answer {what} as {accept}; available: {listed}")
+    return chosen
+
+
+def _wants_page(accept: str | None, best: float) -> bool:
+    """A browser: text/html explicitly wanted more than any data format."""
+    ranges = parse_accept(accept)
+    return any(r.type == "text" and r.subtype == "html" for r in ranges) and quality(ranges, HTML) > best
+
+
+# -- the endpoint -------------------------------------------------------------------------
+
+
+@router.api_route(
+    "/sparql",
+    methods=["GET", "POST"],
+    summary="SPARQL 1.1 Protocol query endpoint (read-only)",
+    response_class=Response,
+    responses={
+        200: {"description": "query results in the negotiated format, or the service description"},
+        400: {"description": "bad syntax or a malformed request"},
+        403: {"description": "update or outbound request refused"},
+        406: {"description": "no acceptable result format"},
+        413: {"description": "query too long"},
+        415: {"description": "unsupported Content-Type"},
+        503: {"description": "query time limit reached"},
+    },
+)
+async def sparql_endpoint(request: Request) -> Response:
+    """Run one SPARQL query (GET ?query=, POST form, POST application/sparql-query)."""
+    settings: Settings = request.app.state.settings
+    try:
+        req = await _read_request(request, settings.max_query_bytes)
+        accept = request.headers.get("accept")
+        if not req.queries:
+            if request.method == "POST":
+                raise ProtocolError(400, "no query: send query=... or an application/sparql-query body")
+            return await _describe_or_page(request, accept, req.format)
+        query = req.queries[0]
+        shape = inspect_sparql(query)
+        if shape.form == "update":
+            raise ProtocolError(403, READ_ONLY)
+        graph_form = shape.form in ("construct", "describe")
+        what = f"a {shape.form.upper()} query" if shape.form != "unknown" else "this query"
+        if req.format is None and request.method == "GET":
+            best = max(quality(parse_accept(accept), o) for o in _offers(graph_form)[0])
+            if _wants_page(accept, best):
+                return _page(request, query)
+        media_type = _choose(accept, req.format, graph_form, what)
+        return await _run(request, query, media_type, req, graph_form)
+    except ProtocolError as err:
+        return _plain(err.status, err.message, err.headers)
+
+
+@router.api_route(
+    "/sparql",
+    methods=["PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"],
+    include_in_schema=False,
+)
+async def sparql_other_methods(request: Request) -> Response:
+    """Any method but GET/POST: 405 naming the ones that work."""
+    return _plain(
+        405,
+        f"{request.method} is not allowed on /sparql; use GET (?query=) or POST",
+        {"Allow": "GET, POST"},
+    )
+
+
+async def _run(
+    request: Request, query: str, media_type: str, req: QueryRequest, graph_form: bool
+) -> Response:
+    settings: Settings = request.app.state.settings
+    runner: BoundedQueryRunner = request.app.state.query_runner
+    canonical = _offers(graph_form)[1][media_type]
+    try:
+        answer = await run_in_threadpool(
+            runner.run,
+            query,
+            canonical,
+            default_graphs=req.default_graphs,
+            named_graphs=req.named_graphs,
+            row_limit=settings.row_limit,
+        )
+    except QuerySyntaxError as err:
+        return _plain(400, str(err))
+    except QueryRefused as err:
+        return _plain(403, str(err))
+    except UnsupportedFormat as err:
+        return _plain(406, str(err))
+    except QueryTimeout as err:
+        return _plain(503, str(err))
+    except EngineUnavailable as err:
+        return _plain(503, str(err), {"Retry-After": "5"})
+    except MlkgError as err:
+        return _plain(400, str(err))
+    headers = {"Vary": "Accept"}
+    body = answer.body
+    if answer.truncated:
+        headers[TRUNCATED_HEADER] = f"true; limit={settings.row_limit}"
+        headers["Access-Control-Expose-Headers"] = TRUNCATED_HEADER
+        if canonical == "application/sparql-results+json":
+            body = _mark_truncated(body, settings.row_limit)
+    content_type = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
+    return Response(body, headers=headers, media_type=content_type)
+
+
+def _mark_truncated(body: bytes, limit: int) -> bytes:
+    """Put the row cap in a JSON answer too, between "head" and "results" (parsers skip it)."""
+    doc: dict[str, Any] = json.loads(body)
+    marked = {
+        "head": doc.get("head", {}),
+        "truncated": {
+            "rowLimit": limit,
+            "message": f"only the first {limit} rows are shown; add LIMIT/OFFSET to page through the rest",
+        },
+        **{k: v for k, v in doc.items() if k != "head"},
+    }
+    return json.dumps(marked, ensure_ascii=False).encode()
+
+
+# -- service description and page --------------------------------------------------------
+
+
+async def _describe_or_page(request: Request, accept: str | None, fmt: str | None) -> Response:
+    if fmt is None:
+        offers = [*GRAPH_MEDIA_TYPES, *GRAPH_SYNONYMS, HTML]
+        chosen = negotiate(accept, offers)
+        if chosen == HTML:
+            return _page(request, None)
+        if chosen is None:
+            listed = ", ".join([*GRAPH_MEDIA_TYPES, HTML])
+            raise ProtocolError(406, f"cannot describe the service as {accept}; available: {listed}")
+        media_type = chosen
+    else:
+        if fmt.strip().lower() in ("html", HTML):
+            return _page(request, None)
+        media_type = _choose(None, fmt, True, "the service description")
+    kg: KnowledgeGraph = request.app.state.kg
+    endpoint = str(request.url.replace(query="", fragment=""))
+    triples = await run_in_threadpool(service_description, kg, endpoint)
+    body = serialize_triples(triples, GRAPH_MEDIA_TYPES[_offers(True)[1][media_type]])
+    content_type = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
+    return Response(body, media_type=content_type, headers={"Vary": "Accept"})
+
+
+def service_description(kg: KnowledgeGraph, endpoint: str) -> list[ox.Triple]:
+    """The SPARQL 1.1 Service Description of this endpoint, with the dataset's graphs and sizes."""
+    sd = ox.NamedNode
+    service, dataset, default = ox.BlankNode(), ox.BlankNode(), ox.BlankNode()
+    triples = [
+        ox.Triple(service, _RDF_TYPE, sd(_SD + "Service")),
+        ox.Triple(service, sd(_SD + "endpoint"), sd(endpoint)),
+        ox.Triple(service, sd(_SD + "supportedLanguage"), sd(_SD + "SPARQL11Query")),
+        ox.Triple(service, sd(_SD + "feature"), sd(_SD + "UnionDefaultGraph")),
+        ox.Triple(service, sd(_SD + "feature"), sd(_SD + "BasicFederatedQuery"))
+        if kg.config.allowed_service_hosts
+        else None,
+        ox.Triple(service, sd(_SD + "defaultDataset"), dataset),
+        ox.Triple(dataset, _RDF_TYPE, sd(_SD + "Dataset")),
+        ox.Triple(dataset, sd(_SD + "defaultGraph"), default),
+        ox.Triple(default, _RDF_TYPE, sd(_SD + "Graph")),
+        ox.Triple(default, sd(_VOID + "triples"), ox.Literal(str(kg.triple_count()), datatype=_XSD_INTEGER)),
+    ]
+    out = [t for t in triples if t is not None]
+    out += [
+        ox.Triple(service, sd(_SD + "resultFormat"), sd(_FORMATS + name)) for name in _FORMAT_IRIS.values()
+    ]
+    for name, count in kg.graph_counts().items():
+        node, graph = ox.BlankNode(), ox.BlankNode()
+        out += [
+            ox.Triple(dataset, sd(_SD + "namedGraph"), node),
+            ox.Triple(node, _RDF_TYPE, sd(_SD + "NamedGraph")),
+            ox.Triple(node, sd(_SD + "name"), sd(name)),
+            ox.Triple(node, sd(_SD + "graph"), graph),
+            ox.Triple(graph, _RDF_TYPE, sd(_SD + "Graph")),
+            ox.Triple(graph, sd(_VOID + "triples"), ox.Literal(str(count), datatype=_XSD_INTEGER)),
+        ]
+    return out
+
+
+_XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+
+@dataclass(frozen=True)
+class ExampleQuery:
+    """One named query from ``graph/queries/*.rq``."""
+
+    name: str
+    title: str
+    query: str
+
+
+@lru_cache(maxsize=1)
+def example_queries() -> tuple[ExampleQuery, ...]:
+    """The shipped example queries, titled by their ``# title:`` line (else the file name)."""
+    folder = Path(mlkg.graph.__file__).resolve().parent / "queries"
+    examples = []
+    for path in sorted(folder.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        title = path.stem.replace("-", " ").replace("_", " ")
+        for line in text.splitlines():
+            stripped = line.strip()
+            if stripped.lower().startswith("# title:"):
+                title = stripped.split(":", 1)[1].strip() or title
+                break
+        examples.append(ExampleQuery(path.stem, title, text))
+    return tuple(examples)
+
+
+@lru_cache(maxsize=1)
+def _templates() -> Environment:
+    return Environment(
+        loader=PackageLoader("mlkg.api", "templates"), autoescape=select_autoescape(default=True)
+    )
+
+
+def _script_json(value: object) -> str:
+    """JSON safe inside a <script type="application/json"> element."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _page(request: Request, query: str | None) -> HTMLResponse:
+    settings: Settings = request.app.state.settings
+    config = {
+        "endpoint": request.url.path,
+        "entityBase": ENT,
+        "entityPath": "/entity/",
+        "prefixes": PREFIXES,
+        "examples": [e.__dict__ for e in example_queries()],
+        "query": query,
+        "rowLimit": settings.row_limit,
+        "timeout": settings.query_timeout,
+        "truncatedHeader": TRUNCATED_HEADER,
+    }
+    html = (
+        _templates()
+        .get_template("sparql.html")
+        .render(
+            prefixes=sparql_prefixes(),
+            prefix_names=list(PREFIXES),
+            config_json=_script_json(config),
+            examples=example_queries(),
+            timeout=settings.query_timeout,
+            row_limit=settings.row_limit,
+        )
+    )
+    return HTMLResponse(html, headers={"Vary": "Accept"})  # CSP etc. come from the middleware
