@@ -142,7 +142,9 @@ def test_entity_exists_typed_labelled_defined_and_sourced(
 def test_article_entities_live_in_the_article_graph(oxigraph_kg: KnowledgeGraph) -> None:
     found = {
         r["e"]
-        for r in rows(oxigraph_kg, f"SELECT DISTINCT ?e WHERE {{ GRAPH <{ARTICLE}> {{ ?e skos:prefLabel ?l }} }}")
+        for r in rows(
+            oxigraph_kg, f"SELECT DISTINCT ?e WHERE {{ GRAPH <{ARTICLE}> {{ ?e skos:prefLabel ?l }} }}"
+        )
     }
     missing = set(ARTICLE_ENTITIES) - found
     assert not missing, f"not in the article graph: {sorted(missing)}"
@@ -215,7 +217,8 @@ def test_every_source_has_a_title_and_an_https_url(oxigraph_kg: KnowledgeGraph) 
     bad = rows(
         oxigraph_kg,
         """SELECT ?s WHERE { ?s a mlkg:Source .
-             FILTER NOT EXISTS { ?s dcterms:title ?t ; schema:url ?u FILTER(STRSTARTS(STR(?u), "https://")) } }""",
+             FILTER NOT EXISTS { ?s dcterms:title ?t ; schema:url ?u
+                                 FILTER(STRSTARTS(STR(?u), "https://")) } }""",
     )
     assert bad == []
 
@@ -234,7 +237,7 @@ def test_github_stars_are_dated_observations(oxigraph_kg: KnowledgeGraph) -> Non
 
 def test_dates_keep_the_precision_of_their_source(oxigraph_kg: KnowledgeGraph) -> None:
     answer = oxigraph_kg.query(
-        f"""SELECT ?g ?d WHERE {{ GRAPH ?g {{ ent:PyTorchLive schema:datePublished ?d }} }} ORDER BY ?g"""
+        """SELECT ?g ?d WHERE { GRAPH ?g { ent:PyTorchLive schema:datePublished ?d } } ORDER BY ?g"""
     )
     got = {(row["g"].value, row["d"].value, row["d"].datatype.value) for row in answer.bindings()}  # type: ignore[union-attr]
     xsd = "http://www.w3.org/2001/XMLSchema#"
@@ -272,7 +275,9 @@ def test_stated_pair_answered_both_ways_with_its_source(
 
 def test_no_tool_is_its_own_counterpart(kg: KnowledgeGraph) -> None:
     assert rows(kg, "SELECT ?t WHERE { ?t mlkg:counterpartOf ?t }") == []
-    assert rows(kg, "SELECT ?c WHERE { ?c a mlkg:Correspondence ; mlkg:tool ?t . FILTER NOT EXISTS { ?c mlkg:tool ?u FILTER(?u != ?t) } }") == []
+    single = """SELECT ?c WHERE { ?c a mlkg:Correspondence ; mlkg:tool ?t .
+                  FILTER NOT EXISTS { ?c mlkg:tool ?u FILTER(?u != ?t) } }"""
+    assert rows(kg, single) == []
 
 
 def test_every_correspondence_spans_two_ecosystems(oxigraph_kg: KnowledgeGraph) -> None:
@@ -302,7 +307,8 @@ def test_inferred_and_later_pairs_are_weaker_and_sourced(oxigraph_kg: KnowledgeG
     later = rows(
         oxigraph_kg,
         f"""SELECT ?c ?strength ?basis ?src WHERE {{ GRAPH <{SINCE}> {{
-              ?c a mlkg:Correspondence ; mlkg:strength ?strength ; mlkg:basis ?basis ; prov:wasDerivedFrom ?src }} }}""",
+              ?c a mlkg:Correspondence ; mlkg:strength ?strength ; mlkg:basis ?basis ;
+                 prov:wasDerivedFrom ?src }} }}""",
     )
     assert later
     assert all(r["src"] != "Article2022" for r in later)
@@ -311,8 +317,12 @@ def test_inferred_and_later_pairs_are_weaker_and_sourced(oxigraph_kg: KnowledgeG
         if r["basis"] == "Inferred" or r["src"] in weak:
             assert r["strength"] != "Exact", r
     names = {r["c"] for r in later}
-    for needed in ("Corr_ExecuTorch_LiteRT", "Corr_PyTorchMobile_TensorFlowLite",
-                   "Corr_TorchUtilsTensorBoard_TensorBoard", "Corr_TorchX_TensorFlowCloud"):
+    for needed in (
+        "Corr_ExecuTorch_LiteRT",
+        "Corr_PyTorchMobile_TensorFlowLite",
+        "Corr_TorchUtilsTensorBoard_TensorBoard",
+        "Corr_TorchX_TensorFlowCloud",
+    ):
         assert needed in names
 
 
@@ -518,5 +528,9 @@ def test_broken_data_is_reported(tmp_path: Path) -> None:
     assert "BrokenTwoTypes" in flagged
     # nothing from the shipped data is among them
     assert set(flagged) == {
-        "BrokenNoLabel", "BrokenDate", "BrokenLink", "Corr_BrokenSameEcosystem", "BrokenTwoTypes",
+        "BrokenNoLabel",
+        "BrokenDate",
+        "BrokenLink",
+        "Corr_BrokenSameEcosystem",
+        "BrokenTwoTypes",
     }
