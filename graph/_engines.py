@@ -122,7 +122,8 @@ class OxigraphEngine:
             raise QueryError(f"query failed: {err}") from None
 
     def close(self) -> None:
-        """Nothing to release: the store is dropped with the engine."""
+        """Release the store: an on-disk one unlocks its directory once no one holds it."""
+        self.store = ox.Store()  # pyoxigraph has no close(); dropping the last reference closes
 
 
 class RdflibEngine:

@@ -1,0 +1,67 @@
+"""Faults a real deployment meets: a store killed mid-flight, a remote engine that goes away."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+
+from conftest import LiveServer, OxigraphServer
+from mlkg.graph import KnowledgeGraph
+
+
+def dataset_digest(kg: KnowledgeGraph) -> tuple[int, str]:
+    """The number of quads and a hash of their sorted N-Quads lines."""
+    lines = sorted(ox.serialize([q], format=ox.RdfFormat.N_QUADS).decode() for q in kg.quads())  # type: ignore[union-attr]
+    return len(lines), hashlib.sha256("".join(lines).encode()).hexdigest()
+
+
+def test_on_disk_store_survives_kill_9_with_every_triple(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    server = LiveServer("--store-path", str(store))
+    try:
+        assert httpx.get(server.url + "/health").json()["triples"] > 1000
+        os.kill(server.process.pid, signal.SIGKILL)
+        server.process.wait(10)
+    finally:
+        server.stop()
+    with KnowledgeGraph.open() as fresh, KnowledgeGraph.open(store_path=str(store)) as reopened:
+        assert dataset_digest(reopened) == dataset_digest(fresh)
+
+
+def test_on_disk_store_is_reused_when_the_data_is_unchanged(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    with KnowledgeGraph.open(store_path=str(store)) as first:
+        before = dataset_digest(first)
+    marker = store / "mlkg-fingerprint.txt"
+    stamp = marker.stat().st_mtime_ns
+    with KnowledgeGraph.open(store_path=str(store)) as second:
+        assert dataset_digest(second) == before
+    assert marker.stat().st_mtime_ns == stamp  # not reloaded
+
+
+def test_remote_engine_outage_is_503_and_recovers(tmp_path: Path) -> None:
+    remote = OxigraphServer(tmp_path / "remote-store")
+    remote.start()
+    server = LiveServer("--engine", "remote", "--endpoint", remote.query_url, "--load-remote")
+    try:
+        healthy = httpx.get(server.url + "/health")
+        assert healthy.status_code == 200
+        triples = healthy.json()["triples"]
+
+        remote.stop()
+        down = httpx.get(server.url + "/health")
+        assert down.status_code == 503
+        assert "unreachable" in down.text and remote.query_url in down.text
+        assert down.headers.get("retry-after")
+
+        remote.start()  # same port, same store: the service must recover by itself
+        back = httpx.get(server.url + "/health")
+        assert back.status_code == 200 and back.json()["triples"] == triples
+    finally:
+        server.stop()
+        remote.stop()
