@@ -6,6 +6,21 @@
 ['TorchServe']
 """
 
+from ._answers import (
+    ECOSYSTEMS,
+    CorrectionRef,
+    Counterpart,
+    CounterpartAnswer,
+    EntityFacts,
+    Fact,
+    SourceRef,
+    TimelineEvent,
+    ToolRef,
+    counterparts,
+    entity_facts,
+    entity_triples,
+    timeline,
+)
 from ._bounded import BoundedAnswer, BoundedQueryRunner
 from ._errors import (
     DataError,
@@ -23,6 +38,7 @@ from ._errors import (
 from ._knowledge import ENGINES, EngineName, GraphConfig, GraphStats, KnowledgeGraph
 from ._loading import INFERRED_GRAPH, RDF_EXTENSIONS
 from ._projection import to_networkx
+from ._resolve import EntityRef, NameIndex, Resolution, SearchHit, name_index, normalise, resolve, search
 from ._results import (
     GRAPH_MEDIA_TYPES,
     SOLUTION_MEDIA_TYPES,
@@ -34,37 +50,63 @@ from ._results import (
     serialize_triples,
 )
 from ._sparql_text import SparqlShape, inspect_sparql
+from ._sssom import SSSOM_COLUMNS, SSSOM_MEDIA_TYPE, sssom_rows, sssom_tsv
 
 __all__ = [
+    "ECOSYSTEMS",
     "ENGINES",
     "GRAPH_MEDIA_TYPES",
     "INFERRED_GRAPH",
     "RDF_EXTENSIONS",
     "SOLUTION_MEDIA_TYPES",
+    "SSSOM_COLUMNS",
+    "SSSOM_MEDIA_TYPE",
     "BoundedAnswer",
     "BoundedQueryRunner",
+    "CorrectionRef",
+    "Counterpart",
+    "CounterpartAnswer",
     "DataError",
     "EngineName",
     "EngineUnavailable",
+    "EntityFacts",
+    "EntityRef",
+    "Fact",
     "GraphConfig",
     "GraphStats",
     "KnowledgeGraph",
     "MlkgError",
+    "NameIndex",
     "QueryError",
     "QueryRefused",
     "QueryResult",
     "QuerySyntaxError",
     "QueryTimeout",
     "QueryTooLarge",
+    "Resolution",
+    "SearchHit",
+    "SourceRef",
     "SparqlShape",
     "Term",
+    "TimelineEvent",
+    "ToolRef",
     "UnsupportedFormat",
     "ValidationError",
     "Violation",
+    "counterparts",
+    "entity_facts",
+    "entity_triples",
     "inspect_sparql",
     "media_types_for",
+    "name_index",
+    "normalise",
+    "resolve",
     "resolve_format",
+    "search",
     "serialize_result",
     "serialize_triples",
+    "sssom_rows",
+    "sssom_tsv",
+    "timeline",
     "to_networkx",
 ]

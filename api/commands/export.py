@@ -8,9 +8,9 @@ from pathlib import Path
 
 from . import add_graph_options
 
-HELP = "export the dataset as turtle, trig, nquads, jsonld or graphml"
+HELP = "export the dataset as turtle, trig, nquads, jsonld or graphml, or the mappings as sssom"
 EXAMPLE = "mlkg export --format trig -o mlkg.trig"
-FORMATS = ("turtle", "trig", "nquads", "jsonld", "graphml")
+FORMATS = ("turtle", "trig", "nquads", "jsonld", "graphml", "sssom")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
 
     from . import open_graph
 
-    if args.format not in FORMATS and args.format != "sssom":
+    if args.format not in FORMATS:
         raise UnsupportedFormat(f"unknown export format {args.format!r}; use one of: {', '.join(FORMATS)}")
     with open_graph(args) as kg:
         body = export_bytes(kg, args.format)
@@ -46,6 +46,10 @@ def export_bytes(kg: object, fmt: str) -> bytes:
     from mlkg.ontology import PREFIXES
 
     assert isinstance(kg, KnowledgeGraph)
+    if fmt == "sssom":  # every correspondence as an SSSOM/TSV mapping table
+        from mlkg.graph import sssom_tsv
+
+        return sssom_tsv(kg).encode()
     if fmt == "graphml":
         import io
 

@@ -1,7 +1,129 @@
-"""Routes for the counterparts issue (filled in by its issue)."""
+"""The questions people come with: counterparts, search, the timeline, the SSSOM mappings."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from dataclasses import asdict
+from typing import Annotated, Any, Literal
 
-router = APIRouter()
+from fastapi import APIRouter, Query
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+
+from mlkg.graph import (
+    EntityRef,
+    KnowledgeGraph,
+    Resolution,
+    counterparts,
+    resolve,
+    search,
+    sssom_tsv,
+    timeline,
+)
+
+from .. import models
+from ..deps import KG
+
+router = APIRouter(tags=["counterparts"])
+
+#: Longest name or search text accepted (422 beyond): no tool name comes near it.
+MAX_TEXT = 200
+
+
+def checked_text(text: str, name: str) -> str:
+    """``text`` stripped; 422 (like any validation error) when nothing is left."""
+    stripped = text.strip()
+    if not stripped:
+        raise RequestValidationError(
+            [{"type": "string_too_short", "loc": ("query", name), "msg": "must not be blank", "input": text}]
+        )
+    return stripped
+
+
+def refs(entities: tuple[EntityRef, ...]) -> list[dict[str, Any]]:
+    return [asdict(e) for e in entities]
+
+
+def unresolved(resolution: Resolution, what: str = "tool or entity") -> JSONResponse:
+    """The 300 (ambiguous, with candidates) or 404 (unknown, with suggestions) answer."""
+    if resolution.status == "ambiguous":
+        body = models.Candidates(
+            detail=f"{resolution.query!r} matches {len(resolution.candidates)} entities; ask for one of them",
+            candidates=[models.EntityRef.model_validate(r) for r in refs(resolution.candidates)],
+        )
+        return JSONResponse(body.model_dump(), status_code=300)
+    body_404 = models.Suggestions(
+        detail=f"no {what} named {resolution.query!r}",
+        suggestions=[models.EntityRef.model_validate(r) for r in refs(resolution.suggestions)],
+    )
+    return JSONResponse(body_404.model_dump(), status_code=404)
+
+
+def counterpart_answer(
+    kg: KnowledgeGraph, text: str, to: str | None
+) -> models.CounterpartAnswer | JSONResponse:
+    """Resolve ``text`` and answer, or the 300/404 response; shared by the API and the home page."""
+    resolution = resolve(kg, text)
+    if resolution.entity is None:
+        return unresolved(resolution, "tool")
+    answer = counterparts(kg, resolution.entity, query=text, to=to)
+    return models.CounterpartAnswer.model_validate(asdict(answer))
+
+
+@router.get(
+    "/api/counterparts",
+    response_model=models.CounterpartAnswer,
+    summary="The other ecosystem's counterpart of a tool",
+    responses={
+        300: {"model": models.Candidates, "description": "Ambiguous name: the candidates"},
+        404: {"model": models.Suggestions, "description": "Unknown name: suggestions"},
+    },
+)
+def get_counterparts(
+    kg: KG,
+    tool: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=MAX_TEXT,
+            description="The tool as you would type it: 'tf serving', 'torch.hub', 'tflite', 'Kears'...",
+            examples=["tflite"],
+        ),
+    ],
+    to: Annotated[
+        Literal["pytorch", "tensorflow"] | None, Query(description="Only counterparts in this ecosystem")
+    ] = None,
+) -> models.CounterpartAnswer | JSONResponse:
+    """Stated counterparts first, strongest first; retired ones followed to their successors."""
+    return counterpart_answer(kg, checked_text(tool, "tool"), to)
+
+
+@router.get("/api/search", response_model=list[models.SearchHit], summary="Ranked entities, for autocomplete")
+def get_search(
+    kg: KG,
+    q: Annotated[str, Query(min_length=1, max_length=MAX_TEXT, examples=["torch"])],
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> list[models.SearchHit]:
+    """Entities whose labels match ``q`` best first (exact, then prefix, words, substring, typos)."""
+    hits = search(kg, checked_text(q, "q"), limit)
+    return [models.SearchHit.model_validate(asdict(h)) for h in hits]
+
+
+@router.get("/api/timeline", response_model=list[models.TimelineEvent], summary="Dated events in order")
+def get_timeline(kg: KG) -> list[models.TimelineEvent]:
+    """Every dated event with its source; corrections from later sources beside the original date."""
+    return [models.TimelineEvent.model_validate(asdict(e)) for e in timeline(kg)]
+
+
+@router.get(
+    "/api/mappings.sssom.tsv",
+    summary="Every correspondence as an SSSOM mapping table",
+    response_class=Response,
+    responses={200: {"content": {"text/tab-separated-values": {}}}},
+)
+def get_sssom(kg: KG) -> Response:
+    """SSSOM/TSV: YAML metadata header (``#`` lines), then one row per correspondence."""
+    return Response(
+        sssom_tsv(kg),
+        media_type="text/tab-separated-values; charset=utf-8",
+        headers={"Content-Disposition": 'inline; filename="mlkg-mappings.sssom.tsv"'},
+    )

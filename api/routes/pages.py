@@ -1,7 +1,78 @@
-"""Routes for the pages issue (filled in by its issue)."""
+"""The home page: a search box whose answer is the counterpart card; and the page templates."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import functools
+from dataclasses import asdict
+from typing import Annotated, Any
 
-router = APIRouter()
+import jinja2
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
+
+from mlkg.graph import KnowledgeGraph, counterparts, resolve
+
+from ..deps import KG
+from .counterparts import MAX_TEXT
+
+router = APIRouter(tags=["pages"])
+
+
+def _safe_url(value: object) -> str | None:
+    """``value`` when it is an http(s) URL, else None: data never chooses a link's scheme."""
+    text = str(value or "")
+    return text if text.startswith(("https://", "http://")) else None
+
+
+@functools.cache
+def templates() -> jinja2.Environment:
+    """Our page templates; autoescape is on for every template, whatever its name."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("mlkg.api", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["safe_url"] = _safe_url
+    return env
+
+
+def render(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """An HTML response from one of our templates."""
+    return HTMLResponse(templates().get_template(name).render(**context), status_code=status_code)
+
+
+def card_context(kg: KnowledgeGraph, text: str, to: str | None) -> tuple[dict[str, Any], int]:
+    """What the home page shows for ``text``: the card, the candidates or the suggestions."""
+    if len(text) > MAX_TEXT:
+        return {"error": f"Names are at most {MAX_TEXT} characters."}, 422
+    resolution = resolve(kg, text)
+    if resolution.entity is None:
+        status = 300 if resolution.status == "ambiguous" else 404
+        return {"resolution": asdict(resolution)}, status
+    answer = counterparts(kg, resolution.entity, query=text, to=to)
+    return {"answer": asdict(answer)}, 200
+
+
+@router.get("/", response_class=HTMLResponse, summary="Home page: ask for a tool's counterpart")
+def home(
+    kg: KG,
+    tool: Annotated[str | None, Query(description="show the counterpart card for this tool")] = None,
+    to: Annotated[str | None, Query(description="pytorch or tensorflow")] = None,
+) -> HTMLResponse:
+    """The search box; with ``?tool=`` the answer (card, candidates or suggestions) is on the page."""
+    text = (tool or "").strip()
+    target = to if to in ("pytorch", "tensorflow") else None
+    context: dict[str, Any] = {
+        "query": text,
+        "to": target or "",
+        "answer": None,
+        "resolution": None,
+        "error": None,
+    }
+    status = 200
+    if text:
+        found, status = card_context(kg, text, target)
+        context.update(found)
+        # 300 is for API clients choosing between candidates; a browser gets the page as 200.
+        status = 200 if status == 300 else status
+    return render("home.html", status, **context)

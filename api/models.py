@@ -1,0 +1,165 @@
+"""Pydantic response models of the REST API, with examples for /docs.
+
+They mirror the frozen dataclasses of :mod:`mlkg.graph` field for field, so an answer is
+``Model.model_validate(dataclasses.asdict(answer))`` and the CLI's ``--json`` (which dumps the
+dataclass) prints exactly what the API returns.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+_TS = "https://w3id.org/mlkg/entity/TorchServe"
+_TFS = "https://w3id.org/mlkg/entity/TensorFlowServing"
+_ARTICLE: dict[str, Any] = {
+    "iri": "https://w3id.org/mlkg/source/Article2022",
+    "title": "TensorFlow vs PyTorch: Which will be the top Deep Learning Framework in 2022?",
+    "url": "https://medium.com/aimluae/tensorflow-vs-pytorch-which-will-be-the-top-deep-learning-framework-in-2022-a3488635029",
+    "date": "2022",
+}
+
+
+class Source(BaseModel):
+    """A source document a claim comes from."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [dict(_ARTICLE)]})
+    iri: str
+    title: str
+    url: str | None
+    date: str | None = Field(description="Publication date at the precision the source gives")
+
+
+class EntityRef(BaseModel):
+    """An entity as search, candidates and suggestions name it."""
+
+    id: str = Field(description="URL id: /entity/{id}", examples=["TorchServe"])
+    iri: str = Field(examples=[_TS])
+    label: str = Field(examples=["TorchServe"])
+    type: str = Field(description="Local name of the asserted class", examples=["ServingTool"])
+    ecosystem: str | None = Field(description="Framework it belongs to", examples=["PyTorch"])
+
+
+class SearchHit(EntityRef):
+    """One ranked search result."""
+
+    score: float = Field(ge=0, le=1, description="1 = exact label match", examples=[0.95])
+
+
+class Tool(BaseModel):
+    """The tool the question is about."""
+
+    id: str = Field(examples=["TensorFlowServing"])
+    iri: str = Field(examples=[_TFS])
+    label: str = Field(examples=["TensorFlow Serving"])
+    type: str = Field(examples=["ServingTool"])
+    ecosystem: str | None = Field(examples=["TensorFlow"])
+    status: str = Field(
+        description="active / renamed / archived / limited maintenance ..., with the date where known",
+        examples=["active"],
+    )
+
+
+class Counterpart(BaseModel):
+    """A tool of the other ecosystem that does the same job, with the evidence."""
+
+    id: str = Field(examples=["TorchServe"])
+    iri: str = Field(examples=[_TS])
+    label: str = Field(examples=["TorchServe"])
+    ecosystem: str | None = Field(examples=["PyTorch"])
+    strength: Literal["exact", "close", "related"] = Field(examples=["close"])
+    basis: Literal["stated", "inferred"] = Field(
+        description="stated by a source, or inferred (shared function, successor chain, our judgement)",
+        examples=["stated"],
+    )
+    function: str | None = Field(description="The shared function", examples=["Model serving"])
+    current: bool = Field(description="Whether the correspondence still holds today", examples=[False])
+    status: str = Field(examples=["archived since 2025-08-07"])
+    evidence: str = Field(examples=["Conclusion: the author lists TorchServe as PyTorch's equivalent..."])
+    sources: list[Source]
+
+
+class CounterpartAnswer(BaseModel):
+    """GET /api/counterparts: stated counterparts first, strongest first."""
+
+    query: str = Field(examples=["tf serving"])
+    tool: Tool
+    counterparts: list[Counterpart]
+
+
+class Suggestions(BaseModel):
+    """404: no entity matches; the nearest names."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"detail": "no tool or entity named 'torchsrv'", "suggestions": []}]}
+    )
+    detail: str
+    suggestions: list[EntityRef]
+
+
+class Candidates(BaseModel):
+    """300: the text matches several entities; pick one and ask again by its label or id."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"detail": "'hub' matches 4 entities", "candidates": []}]}
+    )
+    detail: str
+    candidates: list[EntityRef]
+
+
+class Fact(BaseModel):
+    """One statement about an entity, with the source layer (named graph) it comes from."""
+
+    property: str = Field(examples=["developed by"])
+    property_iri: str
+    value: str = Field(examples=["Amazon Web Services"])
+    id: str | None = Field(description="URL id of the linked entity", examples=["AWS"])
+    iri: str | None
+    graph: str = Field(examples=["article-2022"])
+    inverse: bool = Field(default=False, description="the entity is the object of the statement")
+
+
+class Correction(BaseModel):
+    """A later event that corrects or confirms an earlier one."""
+
+    id: str
+    label: str
+    relation: Literal["corrects", "confirms"]
+    date: str = Field(examples=["2021-12"])
+    sources: list[Source]
+
+
+class TimelineEvent(BaseModel):
+    """A dated event with its source; a later source's date sits beside it in ``corrections``."""
+
+    id: str = Field(examples=["Event_PyTorchLive_Launch"])
+    label: str
+    kind: str = Field(examples=["launch"])
+    date: str = Field(examples=["2020-12"])
+    about: list[EntityRef]
+    sources: list[Source]
+    corrections: list[Correction]
+
+
+class EntityFacts(BaseModel):
+    """GET /api/entities/{id}: everything the graph says about one entity."""
+
+    id: str = Field(examples=["TorchServe"])
+    iri: str = Field(examples=[_TS])
+    label: str = Field(examples=["TorchServe"])
+    alt_labels: list[str] = Field(examples=[["torchserve", "torch-serve"]])
+    type: str = Field(examples=["ServingTool"])
+    type_label: str = Field(examples=["serving tool"])
+    definition: str | None
+    ecosystem: str | None = Field(examples=["PyTorch"])
+    status: str = Field(examples=["archived since 2025-08-07"])
+    succeeded_by: list[EntityRef]
+    dates: list[Fact]
+    agents: list[Fact] = Field(description="People and organisations, the role as `property`")
+    related: list[Fact]
+    attributes: list[Fact]
+    counterparts: list[Counterpart]
+    sources: list[Source]
+    events: list[TimelineEvent]
+    changes: list[str] = Field(description="What changed since the article, in plain sentences")

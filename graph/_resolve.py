@@ -1,0 +1,364 @@
+"""Name resolution: free text as people type it -> one entity, the candidates, or suggestions.
+
+The index is built once per :class:`KnowledgeGraph` from the ``skos:prefLabel`` and
+``skos:altLabel`` of every entity, and kept beside it. A lookup tries, in order:
+
+1. the exact label ("TF Serving");
+2. the label ignoring case ("tf serving");
+3. a normalised key: accents, case, punctuation, spaces, hyphens, underscores, dots and
+   slashes removed, and a leading "tensorflow" / "pytorch" read as "tf" / "torch"
+   ("tensorflow_serving", "TensorFlow-Serving", "torch.hub");
+4. whole words of a label ("hub" -> TensorFlow Hub, PyTorch Hub, ... -> ambiguous);
+5. fuzzy matching of the key (rapidfuzz) above a threshold, for typos ("tensorflow servng").
+
+Several entities on the first tier that matches means the input is ambiguous: the candidates
+come back and none is picked. Nothing matching gives suggestions. Lookups are pure Python over
+dictionaries built up front, deterministic, and never raise for any string.
+
+>>> from mlkg.graph import KnowledgeGraph
+>>> kg = KnowledgeGraph.open()
+>>> resolve(kg, "tensorflow_serving").entity.id
+'TensorFlowServing'
+>>> resolve(kg, "hub").status
+'ambiguous'
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+import weakref
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+import pyoxigraph as ox
+
+from mlkg.ontology import ENT, MLKG, ONTOLOGY_GRAPH, local_name
+
+from ._loading import INFERRED_GRAPH
+
+if TYPE_CHECKING:
+    from ._knowledge import KnowledgeGraph
+
+__all__ = [
+    "EntityRef",
+    "NameIndex",
+    "Resolution",
+    "SearchHit",
+    "name_index",
+    "normalise",
+    "resolve",
+    "search",
+]
+
+#: Fuzzy (rapidfuzz ratio, 0-100) score a typo must reach to resolve on its own.
+FUZZY_THRESHOLD = 80.0
+#: Two entities whose fuzzy scores are this close are reported as ambiguous.
+FUZZY_MARGIN = 4.0
+#: Lowest fuzzy score still offered as a suggestion.
+SUGGEST_THRESHOLD = 55.0
+#: How many characters of the key fuzzy matching looks at (longer input is cut, not refused).
+FUZZY_MAX_CHARS = 64
+MAX_SUGGESTIONS = 5
+MAX_CANDIDATES = 10
+
+_PREFIXES = (("tensorflow", "tf"), ("pytorch", "torch"))
+_WORD = re.compile(r"[^\W_]+")
+_FRAMEWORKS = (ENT + "TensorFlow", ENT + "PyTorch")
+
+
+@dataclass(frozen=True)
+class EntityRef:
+    """An entity as resolution and search name it."""
+
+    id: str
+    iri: str
+    label: str
+    type: str
+    """Local name of the entity's asserted class, e.g. ``ServingTool``."""
+    ecosystem: str | None
+    """Label of the framework the entity belongs to ("TensorFlow", "PyTorch"), if any."""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One ranked search result (``score`` in 0..1, higher is better)."""
+
+    id: str
+    iri: str
+    label: str
+    type: str
+    ecosystem: str | None
+    score: float
+
+
+Status = Literal["found", "ambiguous", "unknown"]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The outcome of resolving one piece of text."""
+
+    query: str
+    status: Status
+    entity: EntityRef | None = None
+    how: str = ""
+    """Which tier matched: exact, casefold, normalised, words or fuzzy."""
+    candidates: tuple[EntityRef, ...] = ()
+    """When ambiguous: the entities the text could mean."""
+    suggestions: tuple[EntityRef, ...] = ()
+    """When unknown: the nearest names the graph has."""
+
+
+def normalise(text: str) -> str:
+    """The key used for tier 3: letters and digits only, lower case, ecosystem prefix folded.
+
+    >>> normalise("TensorFlow-Serving"), normalise("torch.hub"), normalise("PyTorch Hub")
+    ('tfserving', 'torchhub', 'torchhub')
+    """
+    key = "".join(_WORD.findall(_fold(text)))
+    for long, short in _PREFIXES:
+        if key.startswith(long):
+            key = short + key[len(long) :]
+    return key
+
+
+def _fold(text: str) -> str:
+    """Case- and accent-insensitive form of ``text`` (NFKD, combining marks dropped)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _words(text: str) -> tuple[str, ...]:
+    prefixes = dict(_PREFIXES)
+    return tuple(prefixes.get(w, w) for w in _WORD.findall(_fold(text)))
+
+
+@dataclass
+class NameIndex:
+    """Every label of every entity, in the lookup tables the tiers use."""
+
+    entities: dict[str, EntityRef] = field(default_factory=dict)
+    """IRI -> entity."""
+    labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """IRI -> preferred label first, then alternative labels (sorted)."""
+    exact: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    casefold: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    word_lists: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
+    key_list: list[str] = field(default_factory=list)
+    key_owner: list[str] = field(default_factory=list)
+    ids: dict[str, str] = field(default_factory=dict)
+    """Local name (URL id) -> IRI."""
+
+    def add(self, entity: EntityRef, labels: Iterable[str]) -> None:
+        ordered = (entity.label, *sorted(set(labels) - {entity.label}))
+        self.entities[entity.iri] = entity
+        self.labels[entity.iri] = ordered
+        self.ids[entity.id] = entity.iri
+        for label in ordered:
+            self.exact[label.strip()].add(entity.iri)
+            self.casefold[_fold(label).strip()].add(entity.iri)
+            key = normalise(label)
+            if key:
+                self.keys[key].add(entity.iri)
+            # Fuzzy matching sees both the folded key and the spelled-out one, so a typo in
+            # the prefix ("pytroch hub") still lands near "pytorchhub".
+            for variant in {key, "".join(_WORD.findall(_fold(label)))} - {""}:
+                self.key_list.append(variant)
+                self.key_owner.append(entity.iri)
+            words = _words(label)
+            if words:
+                self.word_lists.append((words, entity.iri))
+
+    def by_id(self, entity_id: str) -> EntityRef | None:
+        """The entity whose URL id (local name) is ``entity_id``."""
+        iri = self.ids.get(entity_id)
+        return self.entities.get(iri) if iri else None
+
+    def sort_key(self, iri: str) -> tuple[int, str, str]:
+        """Ties go to frameworks, then tools of an ecosystem, then the rest; then by label."""
+        entity = self.entities[iri]
+        rank = 0 if entity.type == "Framework" else 1 if entity.ecosystem else 2
+        return (rank, entity.label, iri)
+
+    def refs(self, iris: Iterable[str]) -> tuple[EntityRef, ...]:
+        return tuple(self.entities[i] for i in sorted(set(iris), key=self.sort_key))
+
+
+_INDEXES: weakref.WeakKeyDictionary[KnowledgeGraph, NameIndex] = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def name_index(kg: KnowledgeGraph) -> NameIndex:
+    """The name index of ``kg``, built on first use and kept for the graph's lifetime."""
+    index = _INDEXES.get(kg)
+    if index is None:
+        with _LOCK:
+            index = _INDEXES.get(kg)
+            if index is None:
+                index = _build_index(kg)
+                _INDEXES[kg] = index
+    return index
+
+
+_LABELS_QUERY = f"""SELECT ?e ?pref ?alt WHERE {{
+  ?e skos:prefLabel ?pref . FILTER(STRSTARTS(STR(?e), "{ENT}"))
+  OPTIONAL {{ ?e skos:altLabel ?alt }} }}"""
+_TYPES_QUERY = f"""SELECT ?e ?t WHERE {{
+  GRAPH ?g {{ ?e a ?t }} FILTER(?g NOT IN (<{INFERRED_GRAPH}>, <{ONTOLOGY_GRAPH}>))
+  FILTER(STRSTARTS(STR(?e), "{ENT}")) FILTER(STRSTARTS(STR(?t), "{MLKG}")) }}"""
+_ECOSYSTEMS_QUERY = """SELECT ?e ?eco ?label WHERE { ?e mlkg:ecosystem ?eco . ?eco skos:prefLabel ?label }"""
+
+
+def _build_index(kg: KnowledgeGraph) -> NameIndex:
+    prefs: dict[str, str] = {}
+    alts: dict[str, set[str]] = defaultdict(set)
+    for row in kg.query(_LABELS_QUERY).bindings():
+        iri = row["e"].value
+        prefs[iri] = min(prefs.get(iri, row["pref"].value), row["pref"].value)
+        if "alt" in row and isinstance(row["alt"], ox.Literal):
+            alts[iri].add(row["alt"].value)
+    types: dict[str, str] = {}
+    for row in kg.query(_TYPES_QUERY).bindings():
+        name = local_name(row["t"].value)
+        iri = row["e"].value
+        types[iri] = min(types.get(iri, name), name)
+    ecosystems: dict[str, str] = {}
+    for row in kg.query(_ECOSYSTEMS_QUERY).bindings():
+        iri = row["e"].value
+        ecosystems[iri] = min(ecosystems.get(iri, row["label"].value), row["label"].value)
+    for iri in _FRAMEWORKS:
+        if iri in prefs:
+            ecosystems[iri] = prefs[iri]
+    index = NameIndex()
+    for iri in sorted(prefs):
+        ref = EntityRef(local_name(iri), iri, prefs[iri], types.get(iri, "Entity"), ecosystems.get(iri))
+        index.add(ref, alts.get(iri, ()))
+    return index
+
+
+def resolve(kg: KnowledgeGraph, text: str) -> Resolution:
+    """Resolve ``text`` to an entity of ``kg``; see the module docstring for the tiers."""
+    return resolve_in(name_index(kg), text)
+
+
+def resolve_in(index: NameIndex, text: object) -> Resolution:
+    """:func:`resolve` against an index already at hand. Never raises."""
+    query = text if isinstance(text, str) else str(text)
+    try:
+        return _resolve(index, query)
+    except Exception:  # pragma: no cover - a last guard: a lookup must never fail a request
+        return Resolution(query, "unknown", how="error")
+
+
+def _resolve(index: NameIndex, query: str) -> Resolution:
+    stripped = query.strip()
+    if not stripped:
+        return Resolution(query, "unknown")
+    tiers: tuple[tuple[str, set[str]], ...] = (
+        ("exact", index.exact.get(stripped, set())),
+        ("casefold", index.casefold.get(_fold(stripped).strip(), set())),
+    )
+    key = normalise(stripped)
+    for how, found in (*tiers, ("normalised", index.keys.get(key, set()) if key else set())):
+        if found:
+            return _decide(index, query, how, found)
+    words = _words(stripped)
+    if words and len(words) <= 8:
+        found = {iri for label_words, iri in index.word_lists if _contains(label_words, words)}
+        if found:
+            return _decide(index, query, "words", found)
+    if not key:
+        return Resolution(query, "unknown")
+    scores = _fuzzy(index, key)
+    ranked = sorted(scores, key=lambda iri: (-scores[iri], index.sort_key(iri)))
+    if ranked and scores[ranked[0]] >= FUZZY_THRESHOLD:
+        best = scores[ranked[0]]
+        close = [iri for iri in ranked if scores[iri] >= max(FUZZY_THRESHOLD, best - FUZZY_MARGIN)]
+        if len(close) == 1:
+            return Resolution(query, "found", index.entities[close[0]], "fuzzy")
+        return Resolution(query, "ambiguous", how="fuzzy", candidates=index.refs(close[:MAX_CANDIDATES]))
+    suggestions = [iri for iri in ranked if scores[iri] >= SUGGEST_THRESHOLD][:MAX_SUGGESTIONS]
+    return Resolution(query, "unknown", how="", suggestions=tuple(index.entities[i] for i in suggestions))
+
+
+def _decide(index: NameIndex, query: str, how: str, found: set[str]) -> Resolution:
+    if len(found) == 1:
+        return Resolution(query, "found", index.entities[next(iter(found))], how)
+    return Resolution(query, "ambiguous", how=how, candidates=index.refs(found)[:MAX_CANDIDATES])
+
+
+def _contains(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
+    n = len(needle)
+    return any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))
+
+
+def _fuzzy(index: NameIndex, key: str) -> dict[str, float]:
+    """Best rapidfuzz ratio per entity for ``key`` against every label key."""
+    from rapidfuzz import fuzz, process
+
+    best: dict[str, float] = {}
+    matches = process.extract(
+        key[:FUZZY_MAX_CHARS], index.key_list, scorer=fuzz.ratio, score_cutoff=SUGGEST_THRESHOLD, limit=None
+    )
+    for _, score, position in matches:
+        iri = index.key_owner[position]
+        if score > best.get(iri, -1.0):
+            best[iri] = float(score)
+    return best
+
+
+def search(kg: KnowledgeGraph, text: str, limit: int = 10) -> list[SearchHit]:
+    """Entities ranked by how well one of their labels matches ``text``, for autocomplete."""
+    return search_in(name_index(kg), text, limit)
+
+
+def search_in(index: NameIndex, text: str, limit: int = 10) -> list[SearchHit]:
+    """:func:`search` against an index already at hand."""
+    stripped = text.strip()
+    folded = _fold(stripped).strip()
+    key = normalise(stripped)
+    if not key and not folded:
+        return []
+    words = _words(stripped)
+    best: dict[str, float] = {}
+
+    def offer(iri: str, score: float) -> None:
+        if score > best.get(iri, 0.0):
+            best[iri] = score
+
+    for iri, labels in index.labels.items():
+        for label in labels:
+            offer(iri, _label_score(label, stripped, folded, key, words))
+    if key:
+        for iri, score in _fuzzy(index, key).items():
+            offer(iri, 0.6 * score / 100)
+    ranked = sorted(best, key=lambda iri: (-best[iri], index.sort_key(iri)))[: max(0, limit)]
+    return [
+        SearchHit(e.id, e.iri, e.label, e.type, e.ecosystem, round(best[i], 3))
+        for i in ranked
+        for e in (index.entities[i],)
+    ]
+
+
+def _label_score(label: str, text: str, folded: str, key: str, words: tuple[str, ...]) -> float:
+    if label == text:
+        return 1.0
+    label_folded = _fold(label)
+    if label_folded == folded:
+        return 0.98
+    label_key = normalise(label)
+    if key and label_key == key:
+        return 0.95
+    if key and label_key.startswith(key):
+        return 0.8 + 0.1 * len(key) / len(label_key)
+    label_words = _words(label)
+    if words and any(w.startswith(words[-1]) for w in label_words) and set(words[:-1]) <= set(label_words):
+        return 0.7 + 0.1 * len(key) / max(len(label_key), 1)
+    if key and len(key) >= 2 and key in label_key:
+        return 0.6 + 0.1 * len(key) / len(label_key)
+    return 0.0
