@@ -5,10 +5,13 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import threading
+import time
 from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
+import pytest
 
 from conftest import LiveServer, OxigraphServer
 from mlkg.graph import KnowledgeGraph
@@ -65,3 +68,38 @@ def test_remote_engine_outage_is_503_and_recovers(tmp_path: Path) -> None:
     finally:
         server.stop()
         remote.stop()
+
+
+# ~20 million solutions: a couple of seconds of real work, well inside the time limit.
+SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . VALUES ?x { 1 2 3 } }"
+
+
+def test_sigterm_drains_in_flight_requests() -> None:
+    server = LiveServer()
+    answers: list[httpx.Response] = []
+
+    def ask() -> None:
+        answers.append(
+            httpx.post(
+                server.url + "/sparql",
+                data={"query": SLOW_QUERY},
+                headers={"Accept": "text/csv"},
+                timeout=60,
+            )
+        )
+
+    try:
+        worker = threading.Thread(target=ask)
+        worker.start()
+        time.sleep(0.7)  # the query is running now
+        server.process.send_signal(signal.SIGTERM)
+        worker.join(60)
+        assert answers, "the in-flight request got no answer"
+        assert answers[0].status_code == 200, answers[0].text
+        assert int(answers[0].text.splitlines()[1]) > 1_000_000
+        # uvicorn re-raises SIGTERM once drained, so the exit is "terminated", promptly
+        assert server.process.wait(20) in (0, -signal.SIGTERM)
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(server.url + "/health", timeout=2)
+    finally:
+        server.stop()
