@@ -41,6 +41,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import re
 import signal
 import sys
 import threading
@@ -60,6 +61,7 @@ from ._errors import (
     UnsupportedFormat,
 )
 from ._results import ResultKind, serialize_result
+from ._sparql_text import _TOKEN, inspect_sparql
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
@@ -68,10 +70,46 @@ if TYPE_CHECKING:
     from ._knowledge import GraphConfig, KnowledgeGraph
 
 _STARTUP_TIMEOUT = 60.0
+_LINE = re.compile(r"line \d+")
+_ABSOLUTE = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:[^<>\s]*>$")  # written in full, not relative
 _ERRORS: dict[str, type[MlkgError]] = {
     cls.__name__: cls for cls in (QueryError, QueryRefused, UnsupportedFormat, EngineUnavailable, MlkgError)
 }
 _Job = tuple[str, str, tuple[str, ...] | None, tuple[str, ...] | None, int | None]
+
+
+def split_dataset_clauses(sparql: str) -> tuple[str, list[str], list[str]]:
+    """``sparql`` with its FROM / FROM NAMED clauses blanked out, and the graphs they named
+    (as written: ``<iri>`` or a prefixed name).
+
+    Blanking keeps the text's length, so syntax-error positions still point at the user's text.
+    The Protocol's ``default-graph-uri`` / ``named-graph-uri`` replace these clauses, and where
+    none are given the clauses themselves become the protocol dataset: one rule, applied the
+    same way on every engine (embedded engines asked for a union default graph ignore FROM).
+
+    >>> split_dataset_clauses("ASK FROM <urn:a> FROM NAMED <urn:b> { }")
+    ('ASK                                 { }', ['<urn:a>'], ['<urn:b>'])
+    """
+    spans: list[tuple[int, int]] = []
+    default: list[str] = []
+    named: list[str] = []
+    tokens = [m for m in _TOKEN.finditer(sparql) if m.lastgroup not in ("ws", "comment")]
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.lastgroup == "word" and token.group().upper() == "FROM":
+            end = index + 1
+            is_named = end < len(tokens) and tokens[end].group().upper() == "NAMED"
+            end += is_named
+            if end < len(tokens) and tokens[end].lastgroup in ("iri", "word"):
+                target = tokens[end].group()
+                (named if is_named else default).append(target)
+                spans.append((token.start(), tokens[end].end()))
+                index = end
+        index += 1
+    for start, end in reversed(spans):
+        sparql = sparql[:start] + re.sub(r"[^\r\n]", " ", sparql[start:end]) + sparql[end:]
+    return sparql, default, named
 
 
 @dataclass(frozen=True)
@@ -256,14 +294,28 @@ class BoundedQueryRunner:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         row_limit: int | None = None,
+        base_iri: str | None = None,
     ) -> BoundedAnswer:
         """Run ``sparql`` and serialise its answer as ``media_type``, within the time limit.
+
+        ``base_iri`` resolves relative IRIs (the Protocol's base is the endpoint URL); it is
+        sent as a ``BASE`` line before the text, and syntax-error lines are reported as in the text.
 
         Raises what ``kg.query`` raises (:class:`QuerySyntaxError`, :class:`QueryRefused`...),
         :class:`UnsupportedFormat` when the answer cannot take ``media_type``,
         :class:`QueryTimeout` past the limit, :class:`EngineUnavailable` when no worker is free.
         """
         self.kg.check_allowed(sparql)  # refuse updates and SERVICE before using a worker
+        if inspect_sparql(sparql).has_dataset_clause:
+            blanked, from_default, from_named = split_dataset_clauses(sparql)
+            if default_graphs is not None or named_graphs is not None:
+                sparql = blanked  # the protocol's dataset wins over the query's
+            elif all(_ABSOLUTE.match(iri) for iri in (*from_default, *from_named)):
+                default_graphs = [iri[1:-1] for iri in from_default]
+                named_graphs = [iri[1:-1] for iri in from_named]
+                sparql = blanked
+        if base_iri is not None:
+            sparql = f"BASE <{base_iri}>\n{sparql}"
         job: _Job = (
             sparql,
             media_type,
@@ -275,6 +327,10 @@ class BoundedQueryRunner:
         if reply[0] == "error":
             if reply[1] == "QueryTimeout":
                 raise QueryTimeout(self.timeout)
+            if base_iri is not None and reply[1] == "QuerySyntaxError" and reply[3]:
+                line = reply[3] - 1
+                message = _LINE.sub(f"line {line}", reply[2], count=1)
+                reply = (*reply[:2], message, line, reply[4])
             _raise_error(reply)
         return BoundedAnswer(body=reply[1], kind=reply[2], truncated=reply[3])
 
@@ -367,4 +423,4 @@ class BoundedQueryRunner:
             worker.kill()
 
 
-__all__ = ["BoundedAnswer", "BoundedQueryRunner"]
+__all__ = ["BoundedAnswer", "BoundedQueryRunner", "split_dataset_clauses"]

@@ -312,6 +312,7 @@ async def _run(
             default_graphs=req.default_graphs,
             named_graphs=req.named_graphs,
             row_limit=settings.row_limit,
+            base_iri=str(request.url.replace(query="", fragment="")),
         )
     except QuerySyntaxError as err:
         return _plain(400, str(err))
@@ -419,6 +420,7 @@ class ExampleQuery:
 
     name: str
     title: str
+    description: str
     query: str
 
 
@@ -429,13 +431,12 @@ def example_queries() -> tuple[ExampleQuery, ...]:
     examples = []
     for path in sorted(folder.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
-        title = path.stem.replace("-", " ").replace("_", " ")
+        fields = {"title": path.stem.replace("-", " ").replace("_", " ").capitalize(), "description": ""}
         for line in text.splitlines():
-            stripped = line.strip()
-            if stripped.lower().startswith("# title:"):
-                title = stripped.split(":", 1)[1].strip() or title
-                break
-        examples.append(ExampleQuery(path.stem, title, text))
+            key, sep, value = line.strip().lstrip("#").partition(":")
+            if line.startswith("#") and sep and key.strip().lower() in fields and value.strip():
+                fields[key.strip().lower()] = value.strip()
+        examples.append(ExampleQuery(path.stem, fields["title"], fields["description"], text))
     return tuple(examples)
 
 
