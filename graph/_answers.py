@@ -44,8 +44,10 @@ Basis = Literal["stated", "inferred"]
 #: The two ecosystems a counterpart question moves between, by ``--to`` / ``to=`` name.
 ECOSYSTEMS: dict[str, str] = {"tensorflow": ENT + "TensorFlow", "pytorch": ENT + "PyTorch"}
 _STRENGTH_ORDER = {"exact": 0, "close": 1, "related": 2}
-#: Statuses under which a tool no longer carries a correspondence today.
+#: Statuses under which a tool no longer carries a correspondence today. A rename ends the
+#: old name as an answer (the new name is offered instead) but not the tool being asked about.
 _ENDED = {MLKG + n for n in ("Archived", "Discontinued", "Deprecated", "Renamed", "Redirected")}
+_ENDED_FOR_ASKER = _ENDED - {MLKG + "Renamed"}
 _AGENT_TYPES = {"Person", "Organization", "ResearchLab"}
 _AGENT_PREDICATES = {
     MLKG + "developedBy",
@@ -260,8 +262,8 @@ class _Reader:
             return name
         return f"{name} (as of {date})" if state == MLKG + "Active" else f"{name} since {date}"
 
-    def retired(self, iri: str) -> bool:
-        return self.first(iri, MLKG + "status") in _ENDED
+    def retired(self, iri: str, *, asker: bool = False) -> bool:
+        return self.first(iri, MLKG + "status") in (_ENDED_FOR_ASKER if asker else _ENDED)
 
     def ecosystem_iri(self, iri: str) -> str | None:
         """The framework a tool belongs to; a framework of :data:`ECOSYSTEMS` is its own."""
@@ -353,7 +355,7 @@ def _from_correspondence(reader: _Reader, tool: str, other: str, node: str) -> C
         strength=_strength(reader.first(node, MLKG + "strength")),
         basis="stated" if reader.first(node, MLKG + "basis") == MLKG + "Stated" else "inferred",
         function=reader.label(function) if function else None,
-        current=not (ended or reader.retired(other) or reader.retired(tool)),
+        current=not (ended or reader.retired(other) or reader.retired(tool, asker=True)),
         status=reader.status(other),
         evidence=" ".join(reader.values(node, MLKG + "evidence")),
         sources=reader.sources(reader.values(node, PROV + "wasDerivedFrom")),

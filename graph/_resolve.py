@@ -149,8 +149,14 @@ class NameIndex:
     casefold: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     word_lists: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
+    by_word: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    """Word -> positions in ``word_lists`` of the labels that contain it."""
+    fuzzy_keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    """Every key fuzzy matching compares against -> the entities having it."""
     key_list: list[str] = field(default_factory=list)
-    key_owner: list[str] = field(default_factory=list)
+    forms: list[tuple[str, str, str, str, tuple[str, ...]]] = field(default_factory=list)
+    """(IRI, label, folded label, key, words) of every label, precomputed for search."""
+    longest: int = 0
     ids: dict[str, str] = field(default_factory=dict)
     """Local name (URL id) -> IRI."""
 
@@ -168,11 +174,16 @@ class NameIndex:
             # Fuzzy matching sees both the folded key and the spelled-out one, so a typo in
             # the prefix ("pytroch hub") still lands near "pytorchhub".
             for variant in {key, "".join(_WORD.findall(_fold(label)))} - {""}:
-                self.key_list.append(variant)
-                self.key_owner.append(entity.iri)
+                if variant not in self.fuzzy_keys:
+                    self.key_list.append(variant)
+                self.fuzzy_keys[variant].add(entity.iri)
             words = _words(label)
             if words:
+                for word in words:
+                    self.by_word[word].add(len(self.word_lists))
                 self.word_lists.append((words, entity.iri))
+            self.forms.append((entity.iri, label, _fold(label), key, words))
+            self.longest = max(self.longest, len(label))
 
     def by_id(self, entity_id: str) -> EntityRef | None:
         """The entity whose URL id (local name) is ``entity_id``."""
@@ -259,6 +270,9 @@ def _resolve(index: NameIndex, query: str) -> Resolution:
     stripped = query.strip()
     if not stripped:
         return Resolution(query, "unknown")
+    if len(stripped) > 2 * index.longest + 16:  # longer than any label could be: only suggest
+        scores = _fuzzy(index, normalise(stripped[: 4 * FUZZY_MAX_CHARS]))
+        return Resolution(query, "unknown", suggestions=_suggestions(index, scores))
     tiers: tuple[tuple[str, set[str]], ...] = (
         ("exact", index.exact.get(stripped, set())),
         ("casefold", index.casefold.get(_fold(stripped).strip(), set())),
@@ -269,7 +283,8 @@ def _resolve(index: NameIndex, query: str) -> Resolution:
             return _decide(index, query, how, found)
     words = _words(stripped)
     if words and len(words) <= 8:
-        found = {iri for label_words, iri in index.word_lists if _contains(label_words, words)}
+        positions = set.intersection(*(index.by_word.get(w, set()) for w in words))
+        found = {index.word_lists[p][1] for p in positions if _contains(index.word_lists[p][0], words)}
         if found:
             return _decide(index, query, "words", found)
     if not key:
@@ -282,8 +297,12 @@ def _resolve(index: NameIndex, query: str) -> Resolution:
         if len(close) == 1:
             return Resolution(query, "found", index.entities[close[0]], "fuzzy")
         return Resolution(query, "ambiguous", how="fuzzy", candidates=index.refs(close[:MAX_CANDIDATES]))
-    suggestions = [iri for iri in ranked if scores[iri] >= SUGGEST_THRESHOLD][:MAX_SUGGESTIONS]
-    return Resolution(query, "unknown", how="", suggestions=tuple(index.entities[i] for i in suggestions))
+    return Resolution(query, "unknown", suggestions=_suggestions(index, scores))
+
+
+def _suggestions(index: NameIndex, scores: dict[str, float]) -> tuple[EntityRef, ...]:
+    ranked = sorted(scores, key=lambda iri: (-scores[iri], index.sort_key(iri)))
+    return tuple(index.entities[i] for i in ranked if scores[i] >= SUGGEST_THRESHOLD)[:MAX_SUGGESTIONS]
 
 
 def _decide(index: NameIndex, query: str, how: str, found: set[str]) -> Resolution:
@@ -305,10 +324,10 @@ def _fuzzy(index: NameIndex, key: str) -> dict[str, float]:
     matches = process.extract(
         key[:FUZZY_MAX_CHARS], index.key_list, scorer=fuzz.ratio, score_cutoff=SUGGEST_THRESHOLD, limit=None
     )
-    for _, score, position in matches:
-        iri = index.key_owner[position]
-        if score > best.get(iri, -1.0):
-            best[iri] = float(score)
+    for matched, score, _ in matches:
+        for iri in index.fuzzy_keys[matched]:
+            if score > best.get(iri, -1.0):
+                best[iri] = float(score)
     return best
 
 
@@ -319,7 +338,7 @@ def search(kg: KnowledgeGraph, text: str, limit: int = 10) -> list[SearchHit]:
 
 def search_in(index: NameIndex, text: str, limit: int = 10) -> list[SearchHit]:
     """:func:`search` against an index already at hand."""
-    stripped = text.strip()
+    stripped = text.strip()[: 2 * index.longest + 16]  # no label is longer
     folded = _fold(stripped).strip()
     key = normalise(stripped)
     if not key and not folded:
@@ -331,9 +350,8 @@ def search_in(index: NameIndex, text: str, limit: int = 10) -> list[SearchHit]:
         if score > best.get(iri, 0.0):
             best[iri] = score
 
-    for iri, labels in index.labels.items():
-        for label in labels:
-            offer(iri, _label_score(label, stripped, folded, key, words))
+    for iri, label, label_folded, label_key, label_words in index.forms:
+        offer(iri, _label_score(label, label_folded, label_key, label_words, stripped, folded, key, words))
     if key:
         for iri, score in _fuzzy(index, key).items():
             offer(iri, 0.6 * score / 100)
@@ -345,18 +363,24 @@ def search_in(index: NameIndex, text: str, limit: int = 10) -> list[SearchHit]:
     ]
 
 
-def _label_score(label: str, text: str, folded: str, key: str, words: tuple[str, ...]) -> float:
+def _label_score(
+    label: str,
+    label_folded: str,
+    label_key: str,
+    label_words: tuple[str, ...],
+    text: str,
+    folded: str,
+    key: str,
+    words: tuple[str, ...],
+) -> float:
     if label == text:
         return 1.0
-    label_folded = _fold(label)
     if label_folded == folded:
         return 0.98
-    label_key = normalise(label)
     if key and label_key == key:
         return 0.95
     if key and label_key.startswith(key):
         return 0.8 + 0.1 * len(key) / len(label_key)
-    label_words = _words(label)
     if words and any(w.startswith(words[-1]) for w in label_words) and set(words[:-1]) <= set(label_words):
         return 0.7 + 0.1 * len(key) / max(len(label_key), 1)
     if key and len(key) >= 2 and key in label_key:
