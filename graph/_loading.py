@@ -91,8 +91,13 @@ def fingerprint(files: Iterable[SourceFile]) -> str:
     return digest.hexdigest()
 
 
-def parse_file(source: SourceFile) -> list[ox.Quad]:
-    """Every quad of one file, or :class:`DataError` naming the file, line and column."""
+def load_file(store: ox.Store, source: SourceFile) -> None:
+    """Load one file into ``store`` (all or nothing), or raise :class:`DataError` naming
+    the file, line and column.
+
+    Oxigraph parses and inserts in Rust, gives each file's blank nodes fresh ids, and puts
+    default-graph triples in the file's graph (quads of TriG / N-Quads keep theirs).
+    """
     try:
         data = source.path.read_bytes()
     except OSError as err:
@@ -102,21 +107,21 @@ def parse_file(source: SourceFile) -> list[ox.Quad]:
     except UnicodeDecodeError as err:
         raise DataError(str(source.path), f"not UTF-8 (byte {err.start})") from None
     try:
-        parsed = ox.parse(
+        store.load(
             data,
             format=source.rdf_format,
             base_iri=source.path.resolve().as_uri(),
-            rename_blank_nodes=True,  # blank nodes of two files must never merge
+            to_graph=ox.NamedNode(source.graph),
         )
-        graph = ox.NamedNode(source.graph)
-        return [
-            ox.Quad(q.subject, q.predicate, q.object, graph)
-            if isinstance(q.graph_name, ox.DefaultGraph)
-            else q
-            for q in parsed
-        ]
     except SyntaxError as err:
         raise _syntax_error(source.path, err) from None
+
+
+def parse_file(source: SourceFile) -> list[ox.Quad]:
+    """Every quad of one file (through :func:`load_file`, so with the same errors)."""
+    store = ox.Store()
+    load_file(store, source)
+    return list(store)
 
 
 def _syntax_error(path: Path, err: SyntaxError) -> DataError:
@@ -134,5 +139,5 @@ def load_files(files: Sequence[SourceFile]) -> ox.Store:
     """A new in-memory store holding every file, parsed in full before it is returned."""
     store = ox.Store()
     for source in files:
-        store.extend(parse_file(source))
+        load_file(store, source)
     return store
