@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
+from browser import RecordedPage
 from fastapi.testclient import TestClient
 
 from conftest import LiveServer
@@ -208,3 +209,22 @@ def test_graph_text_is_escaped_on_every_page(tmp_path: Path) -> None:
         assert "&lt;img src=x onerror=alert(1)&gt;" in pages["entity"].text
     finally:
         server.stop()
+
+
+def test_home_page_autocomplete_in_a_real_browser(
+    live_server: LiveServer, browser_page: RecordedPage
+) -> None:
+    """Typing shows suggestions from /api/search; choosing one shows the counterpart card;
+    nothing is loaded from another host and the page logs no error."""
+    page = browser_page.page
+    page.goto(live_server.url + "/")
+    page.fill("#tool", "tfli")
+    page.wait_for_selector("#suggest li", timeout=10_000)
+    first = page.locator("#suggest li").first
+    assert "TensorFlow Lite" in first.inner_text()
+    first.dispatch_event("mousedown")
+    page.wait_for_selector(".card", timeout=10_000)
+    card = page.inner_text(".card")
+    assert "TensorFlow Lite" in card and "PyTorch Live" in card and "ExecuTorch" in card
+    assert browser_page.foreign_requests(live_server.url) == []
+    assert browser_page.errors() == [] and browser_page.dialogs == []
