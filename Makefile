@@ -45,5 +45,21 @@ pytest: link
 
 test: lint typecheck pytest
 
+# Benchmarks (bench/README.md): the `bench` extra (rdflib-endpoint, matplotlib) into the venv, and
+# wrk + hyperfine from Debian where we may install them (else bench/ falls back to Python client processes).
+$(VENV)/.bench-deps: pyproject.toml | $(VENV)/.deps
+	$(BIN)/pip install --quiet -e '.[test,bench]' --config-settings editable_mode=strict
+	touch $@
+
+bench: link $(VENV)/.bench-deps
+	@if ! command -v wrk >/dev/null || ! command -v hyperfine >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get install -y -qq wrk hyperfine >/dev/null 2>&1 || \
+			{ apt-get update -qq >/dev/null && apt-get install -y -qq wrk hyperfine >/dev/null; } || \
+			echo "bench: could not install wrk/hyperfine; using Python client processes"; \
+		else echo "bench: wrk/hyperfine missing (need root to install); using Python client processes"; fi; \
+	fi
+	$(BIN)/python bench/run.py $(ARGS)
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

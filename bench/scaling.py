@@ -1,0 +1,209 @@
+"""How cost grows with the graph: load time, memory and query latency per size and engine.
+
+Each (engine, size) is measured in a *fresh* Python process (``python bench/scaling.py --one
+ENGINE FILE``), so the resident memory is that of one loaded graph and nothing else, and a
+slow engine can be stopped at its time budget without losing the other measurements.
+
+The graph is opened the way the service opens it: ``KnowledgeGraph.open(GraphConfig(engine,
+data=(FILE,)), validate=False)`` -- shipped ontology and data, the synthetic file, then the
+inference rules. SHACL validation is left out on purpose: pyshacl needs minutes per 10^4
+synthetic triples (see bench/README.md), so it is measured once, separately, at the smallest size.
+The load is also broken into its stages (parse into a Python list, insert, materialise) so
+the cost is attributed, not guessed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+HERE = Path(__file__).resolve().parent
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _service_counterparts(kg: Any) -> Callable[[str], int] | None:
+    """``mlkg.graph.counterparts`` as the REST route calls it, where that function exists yet."""
+    try:
+        from mlkg.graph import EntityRef, counterparts  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+
+    def run(iri: str) -> int:
+        ref = EntityRef(iri.rsplit("/", 1)[-1], iri, iri.rsplit("/", 1)[-1], "Tool", None)
+        return len(counterparts(kg, ref).counterparts)
+
+    return run
+
+
+def measure_one(engine: str, data: Path, frameworks: int, budget: float) -> dict[str, Any]:
+    """Open the graph once with ``engine`` and time the lookups and the mix (in this process)."""
+    from generate import ENT, ROLES, VARIANTS, tool_id
+    from queries import counterpart_query, query_mix, synthetic_targets
+
+    from mlkg.graph import GraphConfig, KnowledgeGraph
+
+    result: dict[str, Any] = {"engine": engine, "file": str(data)}
+    rss_before = _rss_mb()
+    start = time.perf_counter()
+    kg = KnowledgeGraph.open(GraphConfig(engine=engine, data=(str(data),)), validate=False)  # type: ignore[arg-type]
+    result["load_s"] = time.perf_counter() - start
+    result["rss_mb"] = _rss_mb()
+    result["rss_before_mb"] = rss_before
+    result["peak_rss_mb"] = _peak_mb()
+    result["triples"] = kg.triple_count()
+    deadline = time.perf_counter() + budget
+
+    # Counterpart lookups: a different tool each time, spread over the whole graph, three ways:
+    # the SPARQL text with VALUES (what /sparql runs), the same query with ?tool bound through
+    # kg.query(bindings=) (the REST path's way), and mlkg.graph.counterparts() (the REST answer).
+    tools = []
+    for i in range(200):
+        fw = 1 + (i * 7919) % max(1, frameworks - 1)
+        tools.append(ENT + tool_id(fw, i % len(ROLES), (i // len(ROLES)) % VARIANTS))
+    bound_text = counterpart_query()
+    ways: dict[str, Callable[[str], int]] = {
+        "counterpart": lambda t: len(kg.query(counterpart_query(t)).rows),
+        "counterpart_bound": lambda t: len(kg.query(bound_text, bindings={"tool": ox.NamedNode(t)}).rows),
+    }
+    service = _service_counterparts(kg)
+    if service is not None:
+        ways["counterpart_service"] = service
+    for way, run in ways.items():
+        times: list[float] = []
+        way_deadline = time.perf_counter() + budget / len(ways)
+        for tool in tools:
+            t = time.perf_counter()
+            found = run(tool)
+            times.append(time.perf_counter() - t)
+            if not found:
+                raise RuntimeError(f"{way}: no counterpart for {tool}: the generator and the query disagree")
+            if time.perf_counter() > way_deadline and len(times) >= 5:
+                break
+        result[f"{way}_runs"] = len(times)
+        result[f"{way}_p50_ms"] = statistics.median(times) * 1000
+        result[f"{way}_p99_ms"] = _percentile(times, 0.99) * 1000
+
+    # The mix: every query in turn, repeated while the budget lasts (at least 3 rounds).
+    mix = query_mix(synthetic_targets(frameworks))
+    per_query: dict[str, list[float]] = {name: [] for name in mix}
+    deadline = time.perf_counter() + budget
+    rounds = 0
+    while rounds < 50 and (rounds < 3 or time.perf_counter() < deadline):
+        for name, text in mix.items():
+            t = time.perf_counter()
+            kg.query(text)
+            per_query[name].append(time.perf_counter() - t)
+        rounds += 1
+    everything = [x for xs in per_query.values() for x in xs]
+    result["mix_rounds"] = rounds
+    result["mix_p50_ms"] = statistics.median(everything) * 1000
+    result["mix_mean_ms"] = statistics.fmean(everything) * 1000
+    result["mix_per_query_p50_ms"] = {k: statistics.median(v) * 1000 for k, v in per_query.items()}
+    result["peak_rss_mb"] = _peak_mb()
+    kg.close()
+    return result
+
+
+def load_stages(data: Path) -> dict[str, float]:
+    """Seconds spent in each stage of KnowledgeGraph's load, and the fast bulk path beside it."""
+    import pyoxigraph as ox
+
+    from mlkg.graph._inference import materialise
+    from mlkg.graph._loading import discover, parse_file
+
+    files = discover([str(data)])
+    t0 = time.perf_counter()
+    quads = [q for f in files for q in parse_file(f)]
+    t1 = time.perf_counter()
+    store = ox.Store()
+    store.extend(quads)
+    t2 = time.perf_counter()
+    del quads
+    materialise(store)
+    t3 = time.perf_counter()
+    bulk = ox.Store()
+    for f in files:
+        single = f.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES)
+        bulk.bulk_load(
+            path=str(f.path), format=f.rdf_format, to_graph=ox.NamedNode(f.graph) if single else None
+        )
+    t4 = time.perf_counter()
+    return {
+        "parse_to_list_s": t1 - t0,
+        "store_extend_s": t2 - t1,
+        "materialise_s": t3 - t2,
+        "bulk_load_s": t4 - t3,
+    }
+
+
+def run_child(engine: str, data: Path, frameworks: int, budget: float, timeout: float) -> dict[str, Any]:
+    """Measure in a fresh process; a child past ``timeout`` is killed and reported as such."""
+    command = [
+        sys.executable,
+        str(HERE / "scaling.py"),
+        "--one",
+        engine,
+        str(data),
+        "--frameworks",
+        str(frameworks),
+        "--budget",
+        str(budget),
+    ]
+    if engine == "stages":
+        command = [sys.executable, str(HERE / "scaling.py"), "--stages", str(data)]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return {"engine": engine, "skipped": f"stopped at the {timeout:.0f} s time budget"}
+    if done.returncode != 0:
+        tail = done.stderr.strip().splitlines()[-3:]
+        return {"engine": engine, "error": " | ".join(tail) or f"exit {done.returncode}"}
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="one scaling measurement in this process (used by run.py)")
+    parser.add_argument("--one", nargs=2, metavar=("ENGINE", "FILE"))
+    parser.add_argument("--stages", metavar="FILE")
+    parser.add_argument("--frameworks", type=int, default=2)
+    parser.add_argument("--budget", type=float, default=10.0)
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(HERE))
+    if args.stages:
+        print(json.dumps(load_stages(Path(args.stages))))
+    elif args.one:
+        engine, data = args.one
+        print(json.dumps(measure_one(engine, Path(data), args.frameworks, args.budget)))
+    else:
+        parser.error("use --one ENGINE FILE or --stages FILE")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
