@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from browser import CHROMIUM, Browser, RecordedPage
 from fastapi.testclient import TestClient
 
 from mlkg.api.app import create_app
@@ -180,3 +181,24 @@ def live_server() -> Iterator[LiveServer]:
     server = LiveServer()
     yield server
     server.stop()
+
+
+# --- headless Chromium (Playwright driving Debian's /usr/bin/chromium); see tests/browser.py ---
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    """One headless Chromium per test module, with a fresh empty profile."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    session = Browser(tmp_path_factory.mktemp("chromium-profile"))
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def browser_page(browser: Browser) -> Iterator[RecordedPage]:
+    """A new page recording its request URLs, console errors, page errors and dialogs."""
+    recorded = browser.new_page()
+    yield recorded
+    recorded.page.close()

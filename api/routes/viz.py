@@ -1,7 +1,77 @@
-"""Routes for the viz issue (filled in by its issue)."""
+"""The pictures: /viz (interactive network), /viz/counterparts, /viz/timeline, and their assets.
+
+Every page loads only from this app: vis-network and our script and style are served from
+/viz/static/, never from a CDN.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import HTMLResponse, Response
+
+from mlkg.graph import QueryError
+
+from ..deps import KG
+
+router = APIRouter(tags=["viz"])
+
+
+@router.get("/viz", response_class=HTMLResponse, summary="Interactive picture of the graph")
+def viz_page(
+    kg: KG,
+    focus: Annotated[
+        str | None, Query(max_length=200, description="entity id to focus, e.g. TorchServe")
+    ] = None,
+    depth: Annotated[
+        int | None, Query(ge=0, le=6, description="show only nodes this many links from focus")
+    ] = None,
+    kinds: Annotated[str | None, Query(max_length=2000, description="comma-separated kinds to show")] = None,
+    ecosystem: Annotated[
+        str | None, Query(max_length=500, description="comma-separated ecosystems to show ('none': neutral)")
+    ] = None,
+) -> HTMLResponse:
+    """The network page; the query string picks the view and the page keeps it up to date."""
+    from mlkg.viz import graph_page, parse_view, project
+
+    graph = project(kg)
+    if focus is not None and focus not in graph:
+        raise HTTPException(404, f"no entity {focus!r} to focus on")
+    try:
+        state = parse_view(graph, focus=focus, depth=depth, kinds=kinds, ecosystem=ecosystem)
+    except QueryError as err:
+        raise HTTPException(400, str(err)) from err
+    return HTMLResponse(graph_page(graph, state))
+
+
+@router.get(
+    "/viz/counterparts", response_class=HTMLResponse, summary="TensorFlow and PyTorch tools side by side"
+)
+def viz_counterparts(kg: KG) -> HTMLResponse:
+    """TensorFlow tools left, PyTorch tools right, counterpart links across, grouped by function."""
+    from mlkg.viz import counterparts_page, project
+
+    return HTMLResponse(counterparts_page(project(kg)))
+
+
+@router.get("/viz/timeline", response_class=HTMLResponse, summary="Dated events on a time axis")
+def viz_timeline(kg: KG) -> HTMLResponse:
+    """Events coloured by ecosystem; a corrected date is drawn beside the article's and joined to it."""
+    from mlkg.viz import project, timeline_page
+
+    return HTMLResponse(timeline_page(kg, project(kg)))
+
+
+@router.get("/viz/static/{name}", summary="Scripts and styles of the viz pages", include_in_schema=False)
+def viz_static(name: str) -> Response:
+    """vis-network (as shipped inside pyvis) and our own script and style; nothing else."""
+    from mlkg.viz import ASSETS, asset_text
+
+    if name not in ASSETS:
+        raise HTTPException(404, f"no viz asset {name!r}")
+    return Response(
+        asset_text(name),
+        media_type=ASSETS[name],
+        headers={"Cache-Control": "public, max-age=3600"},
+    )

@@ -1,0 +1,247 @@
+"""The timeline view: dated events on a time axis, one lane per entity, drawn as our own SVG.
+
+Where a later source corrects the article's date, both events are drawn (the corrected one
+hollow) and joined by an arrow, so the disagreement is visible rather than resolved silently.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mlkg.graph import INFERRED_GRAPH
+from mlkg.ontology import ONTOLOGY_GRAPH, local_name
+
+from ._style import NO_ECOSYSTEM, ecosystem_style
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from mlkg.graph import KnowledgeGraph
+
+_EVENTS = f"""
+SELECT ?ev ?g ?label ?date ?kindlabel ?about ?src ?srclabel ?corrects ?confirms WHERE {{
+  GRAPH ?g {{ ?ev a mlkg:Event ; mlkg:date ?date }}
+  FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{INFERRED_GRAPH}>))
+  OPTIONAL {{ ?ev rdfs:label ?label }}
+  OPTIONAL {{ ?ev mlkg:eventKind ?kind OPTIONAL {{ ?kind rdfs:label ?kindlabel }} }}
+  OPTIONAL {{ ?ev mlkg:about ?about }}
+  OPTIONAL {{ ?ev prov:wasDerivedFrom ?src OPTIONAL {{ ?src rdfs:label ?srclabel }} }}
+  OPTIONAL {{ ?ev mlkg:corrects ?corrects }}
+  OPTIONAL {{ ?ev mlkg:confirms ?confirms }}
+}}"""
+
+WIDTH = 1180
+LEFT = 230
+RIGHT = 40
+TOP = 56
+LANE_H = 46
+_DATE = re.compile(r"^(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+
+
+@dataclass
+class Event:
+    """One dated event as one source gives it."""
+
+    id: str
+    label: str
+    date: str
+    kind: str
+    about: list[str]
+    sources: list[str] = field(default_factory=list)
+    corrects: str | None = None
+    confirms: str | None = None
+    corrected: bool = False
+    graph: str = ""
+    lane: str = ""
+    x: float = 0
+    y: float = 0
+    colour: str = ""
+    date_text: str = ""
+    above: bool = True
+    note: str = ""
+
+
+@dataclass
+class Lane:
+    """One row of the timeline: the events about one entity."""
+
+    id: str
+    label: str
+    y: float
+    colour: str
+
+
+@dataclass
+class Join:
+    """A line from an event to the later event that corrects or confirms it."""
+
+    source: str
+    target: str
+    path: str
+    relation: str
+
+
+@dataclass
+class TimelineFigure:
+    """Everything the template draws; coordinates in SVG user units."""
+
+    width: int = WIDTH
+    height: float = 0
+    left: int = LEFT
+    axis_y: float = 0
+    ticks: list[tuple[float, str]] = field(default_factory=list)
+    lanes: list[Lane] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    joins: list[Join] = field(default_factory=list)
+    legend: list[tuple[str, str]] = field(default_factory=list)
+
+
+def date_value(text: str) -> float | None:
+    """A date at its precision as a fractional year: a year is its middle, a month its middle."""
+    match = _DATE.match(text)
+    if not match:
+        return None
+    year, month, day = match.group(1), match.group(2), match.group(3)
+    if month is None:
+        return int(year) + 0.5
+    if day is None:
+        return int(year) + (int(month) - 0.5) / 12
+    return int(year) + (int(month) - 1) / 12 + (int(day) - 0.5) / 365
+
+
+def date_text(text: str) -> str:
+    """``2020-12`` -> ``Dec 2020``; a year stays a year, a full date gets its day."""
+    match = _DATE.match(text)
+    if not match:
+        return text
+    year, month, day = match.group(1), match.group(2), match.group(3)
+    if month is None:
+        return year
+    name = calendar.month_abbr[int(month)]
+    return f"{int(day)} {name} {year}" if day else f"{name} {year}"
+
+
+def load_events(kg: KnowledgeGraph) -> list[Event]:
+    """Every dated event with its subjects, sources and the earlier event it corrects."""
+    found: dict[str, Event] = {}
+    sources: dict[str, set[str]] = defaultdict(set)
+    abouts: dict[str, set[str]] = defaultdict(set)
+    for row in kg.query(_EVENTS).bindings():
+        ev = local_name(row["ev"].value)
+        event = found.get(ev)
+        if event is None:
+            event = found[ev] = Event(
+                id=ev,
+                label=str(row["label"].value) if "label" in row else ev,
+                date=str(row["date"].value),
+                kind=str(row["kindlabel"].value) if "kindlabel" in row else "event",
+                about=[],
+                graph=local_name(row["g"].value),
+            )
+        if "about" in row:
+            abouts[ev].add(local_name(row["about"].value))
+        if "src" in row:
+            sources[ev].add(str(row["srclabel"].value) if "srclabel" in row else local_name(row["src"].value))
+        if "corrects" in row:
+            event.corrects = local_name(row["corrects"].value)
+        if "confirms" in row:
+            event.confirms = local_name(row["confirms"].value)
+    for ev, event in found.items():
+        event.about = sorted(abouts[ev])
+        event.sources = sorted(sources[ev])
+    for event in found.values():
+        if event.corrects in found:
+            found[event.corrects].corrected = True
+    return sorted(found.values(), key=lambda e: (date_value(e.date) or 0, e.id))
+
+
+def timeline_figure(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> TimelineFigure:
+    """Lay the events out: x by date, one lane per entity, lanes grouped by ecosystem."""
+    events = [e for e in load_events(kg) if date_value(e.date) is not None]
+    by_id = {e.id: e for e in events}
+    count = Counter(a for e in events for a in e.about)
+    for event in events:
+        earlier = by_id.get(event.corrects or event.confirms or "")
+        candidates = earlier.about if earlier is not None and earlier.about else event.about
+        known = [a for a in candidates if a in graph] or candidates or ["?"]
+        event.lane = sorted(known, key=lambda a: (-count[a], a))[0]
+
+    def ecosystem(node: str) -> str:
+        return str(graph.nodes[node].get("ecosystem") or NO_ECOSYSTEM) if node in graph else NO_ECOSYSTEM
+
+    eco_order = {"TensorFlow": 0, "PyTorch": 1}
+    first: dict[str, float] = {}
+    for event in events:
+        first.setdefault(event.lane, date_value(event.date) or 0)
+    lanes_ids = sorted(
+        first,
+        key=lambda n: (eco_order.get(ecosystem(n), 2 if ecosystem(n) != NO_ECOSYSTEM else 3), first[n], n),
+    )
+    values = [date_value(e.date) or 0 for e in events]
+    start = int(min(values)) if values else 2015
+    end = int(max(values)) + 1 if values else 2025
+    span = max(1, end - start)
+    scale = (WIDTH - LEFT - RIGHT) / span
+
+    figure = TimelineFigure()
+    lane_y: dict[str, float] = {}
+    for index, lane in enumerate(lanes_ids):
+        y = TOP + LANE_H * index + LANE_H / 2
+        lane_y[lane] = y
+        label = str(graph.nodes[lane]["label"]) if lane in graph else lane
+        figure.lanes.append(Lane(lane, label, y, ecosystem_style(ecosystem(lane))[0]))
+    figure.axis_y = TOP + LANE_H * len(lanes_ids) + 8
+    figure.height = figure.axis_y + 60
+    figure.ticks = [(LEFT + (year - start) * scale, str(year)) for year in range(start, end + 1)]
+
+    last_above: dict[str, bool] = {}
+    for event in events:
+        event.x = round(LEFT + ((date_value(event.date) or start) - start) * scale, 1)
+        event.y = lane_y[event.lane]
+        event.colour = ecosystem_style(ecosystem(event.lane))[0]
+        event.date_text = date_text(event.date)
+        # labels alternate above and below; an article date sits below, its correction above
+        if event.corrected or event.corrects:
+            event.above = not event.corrected
+        else:
+            event.above = not last_above.get(event.lane, False)
+        last_above[event.lane] = event.above
+        if event.corrected:
+            event.note = "article" if event.graph.startswith("article") else "earlier"
+        elif event.corrects:
+            event.note = "corrected"
+    figure.events = events
+    for event in events:
+        for relation, target in (("corrects", event.corrects), ("confirms", event.confirms)):
+            earlier = by_id.get(target or "")
+            if earlier is None:
+                continue
+            x1, y1, x2, y2 = earlier.x, earlier.y, event.x, event.y
+            lift = 16 if x2 >= x1 else -16
+            mid = (x1 + x2) / 2
+            path = f"M{x1:.1f},{y1:.1f} Q{mid:.1f},{y1 - abs(lift) - 4:.1f} {x2:.1f},{y2:.1f}"
+            figure.joins.append(Join(earlier.id, event.id, path, relation))
+    seen: dict[str, str] = {}
+    for row in figure.lanes:
+        eco = ecosystem(row.id)
+        name = str(graph.nodes[eco]["label"]) if eco in graph else "no ecosystem"
+        seen.setdefault(name, row.colour)
+    figure.legend = list(seen.items())
+    return figure
+
+
+def event_json(event: Event) -> dict[str, Any]:
+    """An event as plain data (for tests and APIs)."""
+    return {
+        "id": event.id,
+        "label": event.label,
+        "date": event.date,
+        "about": event.about,
+        "lane": event.lane,
+        "corrects": event.corrects,
+        "corrected": event.corrected,
+    }

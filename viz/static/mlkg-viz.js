@@ -1,0 +1,475 @@
+/* mlkg graph view: vis-network driven from JSON data. Graph text only ever reaches the page
+   through textContent or canvas drawing, never as HTML. */
+(function () {
+  "use strict";
+
+  var scriptStart = performance.now();
+  var data = JSON.parse(document.getElementById("mlkg-data").textContent);
+  var meta = data.meta;
+  var edgeMeta = {};
+  data.edges.forEach(function (edge, index) { edgeMeta[edge.id] = data.edgeMeta[index]; });
+
+  var state = {
+    focus: data.initial.focus,
+    depth: data.initial.depth,
+    hiddenKinds: new Set(),
+    ecosystems: null, // null: all shown; else a Set of shown ecosystem ids
+    selected: null,
+  };
+  if (data.initial.kinds) {
+    var shownKinds = new Set(data.initial.kinds);
+    data.kinds.forEach(function (k) { if (!shownKinds.has(k.id)) state.hiddenKinds.add(k.id); });
+  }
+  if (data.initial.ecosystems) state.ecosystems = new Set(data.initial.ecosystems);
+
+  // --- helpers -----------------------------------------------------------------------------
+  function el(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (className) node.className = className;
+    return node;
+  }
+  function safeUrl(url) {
+    return typeof url === "string" && /^https?:\/\//i.test(url) ? url : null;
+  }
+  function entityHref(id) {
+    return data.entityBase + encodeURIComponent(id);
+  }
+
+  // --- tooltips as DOM elements (vis shows an element as is; no HTML parsing) --------------
+  function nodeTooltip(id) {
+    var m = meta[id];
+    var box = el("div", null, "tip");
+    box.appendChild(el("div", m.label, "tip-title"));
+    var kind = m.kindLabel + (m.ecosystemLabel ? " · " + m.ecosystemLabel : "");
+    box.appendChild(el("div", kind, "tip-kind"));
+    if (m.status && m.status !== "Active") {
+      box.appendChild(el("div", "Status: " + (m.statusLabel || m.status) + (m.statusDate ? " since " + m.statusDate : ""), "tip-status"));
+    }
+    m.dates.forEach(function (d) { box.appendChild(el("div", d.label + ": " + d.value, "tip-date")); });
+    if (m.definition) box.appendChild(el("div", m.definition, "tip-def"));
+    return box;
+  }
+  function edgeTooltip(id) {
+    var m = edgeMeta[id];
+    var box = el("div", null, "tip");
+    if (m.kind === "counterpart") {
+      box.appendChild(el("div", m.title || "counterpart", "tip-title"));
+      box.appendChild(el("div", (m.strength || "") + " match, " + (m.basis === "Stated" ? "stated by the source" : "inferred"), "tip-kind"));
+      if (m.validUntil) box.appendChild(el("div", "Valid until " + m.validUntil, "tip-status"));
+      if (m.evidence) box.appendChild(el("div", m.evidence, "tip-def"));
+    } else {
+      box.appendChild(el("div", m.label, "tip-title"));
+    }
+    return box;
+  }
+
+  // --- datasets ------------------------------------------------------------------------------
+  var baseColours = {};
+  var nodeItems = data.nodes.map(function (n) {
+    baseColours[n.id] = n.color;
+    var item = Object.assign({}, n);
+    if (!data.large) item.title = nodeTooltip(n.id);
+    return item;
+  });
+  var edgeItems = data.edges.map(function (e) {
+    var item = Object.assign({}, e);
+    if (!data.large) item.title = edgeTooltip(e.id);
+    return item;
+  });
+  var nodes = new vis.DataSet(nodeItems);
+  var edges = new vis.DataSet(edgeItems);
+
+  var adjacency = {};
+  Object.keys(meta).forEach(function (id) { adjacency[id] = new Set(); });
+  data.edges.forEach(function (e) { adjacency[e.from].add(e.to); adjacency[e.to].add(e.from); });
+
+  var container = document.getElementById("network");
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+
+  // Large graphs: tooltips built only when first hovered.
+  if (data.large) {
+    network.on("hoverNode", function (p) {
+      if (!nodes.get(p.node).title) nodes.update({ id: p.node, title: nodeTooltip(p.node) });
+    });
+  }
+
+  // --- visibility: kinds, ecosystems, depth around the focus ---------------------------------
+  function withinDepth() {
+    if (!state.focus || state.depth === null || state.depth === undefined || !meta[state.focus]) return null;
+    var seen = new Set([state.focus]);
+    var frontier = [state.focus];
+    for (var d = 0; d < state.depth; d++) {
+      var next = [];
+      frontier.forEach(function (id) {
+        adjacency[id].forEach(function (o) { if (!seen.has(o)) { seen.add(o); next.push(o); } });
+      });
+      frontier = next;
+    }
+    return seen;
+  }
+  function isShown(id, near) {
+    var m = meta[id];
+    if (state.hiddenKinds.has(m.kind)) return false;
+    if (state.ecosystems && !state.ecosystems.has(m.ecosystem)) return false;
+    if (near && !near.has(id)) return false;
+    return true;
+  }
+  function applyVisibility() {
+    var near = withinDepth();
+    var changes = [];
+    nodes.forEach(function (n) {
+      var hidden = !isShown(n.id, near);
+      if (!!n.hidden !== hidden) changes.push({ id: n.id, hidden: hidden });
+    });
+    if (changes.length) nodes.update(changes);
+    renderLegends();
+    updateStatus();
+  }
+
+  // --- neighbourhood highlight ---------------------------------------------------------------
+  var RELATION = data.options.edges.color;
+  var FADED = { background: "#eceff3", border: "#d6dae0" };
+  function highlight(id) {
+    // Large graphs rely on vis's own selection highlight: restyling thousands of items per
+    // click would make every click slow.
+    if (data.large) return;
+    var keep = id ? new Set(adjacency[id]) : null;
+    if (keep) keep.add(id);
+    var updates = [];
+    nodes.forEach(function (n) {
+      var colour = !keep || keep.has(n.id) ? baseColours[n.id] : FADED;
+      updates.push({ id: n.id, color: colour, font: { color: !keep || keep.has(n.id) ? "#111827" : "#c4c9d0" } });
+    });
+    nodes.update(updates);
+    var edgeUpdates = [];
+    edges.forEach(function (e) {
+      var on = !keep || e.from === id || e.to === id;
+      edgeUpdates.push({ id: e.id, hidden: false, color: on ? data.edges[Number(e.id.slice(1))].color || RELATION : { color: "#eceff3" },
+        font: { color: on ? "#4b5563" : "rgba(0,0,0,0)" } });
+    });
+    edges.update(edgeUpdates);
+  }
+
+  // --- details panel -------------------------------------------------------------------------
+  var details = document.getElementById("details");
+  function section(title) {
+    var s = el("section", null, "detail-section");
+    s.appendChild(el("h3", title));
+    details.appendChild(s);
+    return s;
+  }
+  function nodeButton(id) {
+    var b = el("button", meta[id] ? meta[id].label : id, "link-button");
+    b.type = "button";
+    b.dataset.node = id;
+    b.addEventListener("click", function () { focusNode(id); });
+    return b;
+  }
+  function showDetails(id) {
+    details.textContent = "";
+    if (!id || !meta[id]) {
+      details.appendChild(el("p", "Click a node to see its facts, counterparts and sources.", "hint"));
+      return;
+    }
+    var m = meta[id];
+    details.dataset.node = id;
+    details.appendChild(el("h2", m.label, "detail-title"));
+    details.appendChild(el("div", m.kindLabel + (m.ecosystemLabel ? " · " + m.ecosystemLabel + " ecosystem" : ""), "detail-kind"));
+    if (m.status && m.status !== "Active") {
+      details.appendChild(el("div", "Status: " + (m.statusLabel || m.status) + (m.statusDate ? " (since " + m.statusDate + ")" : ""), "detail-status"));
+    }
+    if (m.definition) details.appendChild(el("p", m.definition, "detail-definition"));
+    var link = el("a", "Open the entity page", "entity-link");
+    link.href = entityHref(id);
+    details.appendChild(link);
+
+    var facts = section("Facts");
+    var list = el("dl");
+    function fact(label, value) { list.appendChild(el("dt", label)); list.appendChild(el("dd", value)); }
+    if (m.altLabels.length) fact("also called", m.altLabels.join(", "));
+    m.functions.forEach(function (f) { fact("function", f.label); });
+    m.dates.forEach(function (d) { fact(d.label, d.value); });
+    m.facts.forEach(function (f) { fact(f.label, f.value); });
+    facts.appendChild(list);
+
+    var counterparts = [];
+    var relations = [];
+    data.edges.forEach(function (e) {
+      if (e.from !== id && e.to !== id) return;
+      var em = edgeMeta[e.id];
+      var other = e.from === id ? e.to : e.from;
+      if (em.kind === "counterpart") counterparts.push({ other: other, m: em });
+      else relations.push({ other: other, out: e.from === id, label: em.label });
+    });
+    if (counterparts.length) {
+      var cs = section("Counterparts");
+      var ul = el("ul", null, "counterparts");
+      counterparts.forEach(function (c) {
+        var li = el("li");
+        li.appendChild(nodeButton(c.other));
+        li.appendChild(el("span", " " + (c.m.strength || "").toLowerCase() + ", " + (c.m.basis === "Stated" ? "stated" : "inferred") + (c.m.validUntil ? ", until " + c.m.validUntil : ""), "muted"));
+        if (c.m.evidence) li.appendChild(el("div", c.m.evidence, "evidence"));
+        ul.appendChild(li);
+      });
+      cs.appendChild(ul);
+    }
+    if (relations.length) {
+      var rs = section("Relations");
+      var rl = el("ul", null, "relations");
+      relations.forEach(function (r) {
+        var li = el("li");
+        li.appendChild(el("span", r.out ? r.label + " → " : "← " + r.label + " ", "muted"));
+        li.appendChild(nodeButton(r.other));
+        rl.appendChild(li);
+      });
+      rs.appendChild(rl);
+    }
+    if (m.sources.length) {
+      var ss = section("Sources");
+      var sl = el("ul", null, "sources");
+      m.sources.forEach(function (s) {
+        var li = el("li");
+        var url = safeUrl(s.url);
+        if (url) {
+          var a = el("a", s.label);
+          a.href = url;
+          a.rel = "noopener noreferrer";
+          li.appendChild(a);
+        } else {
+          li.appendChild(el("span", s.label));
+        }
+        sl.appendChild(li);
+      });
+      ss.appendChild(sl);
+    }
+  }
+
+  // --- focus, search ---------------------------------------------------------------------------
+  var animating = false;
+  function focusNode(id, opts) {
+    if (!meta[id]) return;
+    opts = opts || {};
+    if (state.hiddenKinds.has(meta[id].kind) || (state.ecosystems && !state.ecosystems.has(meta[id].ecosystem))) {
+      state.hiddenKinds.clear();
+      state.ecosystems = null;
+    }
+    state.focus = id;
+    applyVisibility();
+    select(id);
+    animating = true;
+    document.documentElement.dataset.focused = "";
+    var duration = opts.instant ? 0 : 350;
+    network.focus(id, { scale: data.large ? 1.0 : 1.3, animation: duration ? { duration: duration, easingFunction: "easeInOutQuad" } : false });
+    // "animationFinished" is not always emitted (e.g. when the camera is already there).
+    window.setTimeout(function () { if (animating && state.focus === id) onFocused(id); }, duration ? duration + 2000 : 0);
+    updateUrl();
+  }
+  function onFocused(id) {
+    animating = false;
+    document.documentElement.dataset.focused = id || "";
+  }
+  network.on("animationFinished", function () { if (animating) onFocused(state.focus); });
+  function select(id) {
+    state.selected = id;
+    if (id) network.selectNodes([id], false); else network.unselectAll();
+    highlight(id);
+    showDetails(id);
+  }
+
+  var searchBox = document.getElementById("search");
+  var results = document.getElementById("search-results");
+  var searchIndex = Object.keys(meta).map(function (id) {
+    var m = meta[id];
+    return { id: id, label: m.label.toLowerCase(), alts: m.altLabels.map(function (a) { return a.toLowerCase(); }) };
+  });
+  function search(text) {
+    var q = text.trim().toLowerCase();
+    if (!q) return [];
+    var scored = [];
+    searchIndex.forEach(function (entry) {
+      var score = null;
+      if (entry.label === q) score = 0;
+      else if (entry.alts.indexOf(q) >= 0) score = 1;
+      else if (entry.label.indexOf(q) === 0) score = 2;
+      else if (entry.alts.some(function (a) { return a.indexOf(q) === 0; })) score = 3;
+      else if (entry.label.indexOf(q) >= 0) score = 4;
+      else if (entry.alts.some(function (a) { return a.indexOf(q) >= 0; })) score = 5;
+      if (score !== null) scored.push({ id: entry.id, score: score, label: meta[entry.id].label });
+    });
+    scored.sort(function (a, b) { return a.score - b.score || a.label.localeCompare(b.label); });
+    return scored.slice(0, 12);
+  }
+  function showResults() {
+    results.textContent = "";
+    search(searchBox.value).forEach(function (r) {
+      var li = el("li");
+      var b = el("button", r.label, "result");
+      b.type = "button";
+      b.dataset.node = r.id;
+      b.appendChild(el("span", " " + meta[r.id].kindLabel, "muted"));
+      b.addEventListener("click", function () { focusNode(r.id); });
+      li.appendChild(b);
+      results.appendChild(li);
+    });
+    if (searchBox.value.trim() && !results.children.length) results.appendChild(el("li", "No match", "muted"));
+  }
+  searchBox.addEventListener("input", showResults);
+  searchBox.addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter") {
+      var best = search(searchBox.value)[0];
+      if (best) focusNode(best.id);
+      ev.preventDefault();
+    }
+  });
+
+  // --- clicks ----------------------------------------------------------------------------------
+  network.on("click", function (p) {
+    if (p.nodes.length) {
+      state.focus = p.nodes[0];
+      select(p.nodes[0]);
+      updateUrl();
+    } else if (!p.edges.length) {
+      select(null);
+    }
+  });
+
+  // --- legends and filters ---------------------------------------------------------------------
+  var legendKinds = document.getElementById("legend-kinds");
+  var legendEcos = document.getElementById("legend-ecosystems");
+  function renderLegends() {
+    legendKinds.textContent = "";
+    data.kinds.forEach(function (k) {
+      var li = el("li");
+      var b = el("button", null, "legend-item");
+      b.type = "button";
+      b.dataset.kind = k.id;
+      var shown = !state.hiddenKinds.has(k.id);
+      b.setAttribute("aria-pressed", shown ? "true" : "false");
+      var sw = el("span", null, "swatch");
+      sw.style.background = k.colour;
+      b.appendChild(sw);
+      b.appendChild(el("span", k.label));
+      b.appendChild(el("span", " " + k.count, "muted"));
+      b.addEventListener("click", function () {
+        if (state.hiddenKinds.has(k.id)) state.hiddenKinds.delete(k.id); else state.hiddenKinds.add(k.id);
+        applyVisibility();
+        updateUrl();
+      });
+      li.appendChild(b);
+      legendKinds.appendChild(li);
+    });
+    legendEcos.textContent = "";
+    data.ecosystems.forEach(function (e) {
+      var li = el("li");
+      var label = el("label", null, "legend-item");
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.dataset.ecosystem = e.id;
+      box.checked = !state.ecosystems || state.ecosystems.has(e.id);
+      box.addEventListener("change", function () {
+        var shown = state.ecosystems ? new Set(state.ecosystems) : new Set(data.ecosystems.map(function (x) { return x.id; }));
+        if (box.checked) shown.add(e.id); else shown.delete(e.id);
+        state.ecosystems = shown.size === data.ecosystems.length ? null : shown;
+        applyVisibility();
+        updateUrl();
+      });
+      label.appendChild(box);
+      var sw = el("span", null, "shape shape-" + e.shape);
+      sw.style.borderColor = e.colour;
+      label.appendChild(sw);
+      label.appendChild(el("span", e.label));
+      label.appendChild(el("span", " " + e.count, "muted"));
+      li.appendChild(label);
+      legendEcos.appendChild(li);
+    });
+  }
+
+  // --- URL state -------------------------------------------------------------------------------
+  function updateUrl() {
+    var params = new URLSearchParams();
+    if (state.focus) params.set("focus", state.focus);
+    if (state.focus && state.depth !== null && state.depth !== undefined) params.set("depth", String(state.depth));
+    if (state.hiddenKinds.size) {
+      params.set("kinds", data.kinds.filter(function (k) { return !state.hiddenKinds.has(k.id); }).map(function (k) { return k.id; }).join(","));
+    }
+    if (state.ecosystems) params.set("ecosystem", Array.from(state.ecosystems).join(","));
+    var query = params.toString();
+    try {
+      history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+    } catch (err) {
+      /* a page opened from disk may refuse; the view still works */
+    }
+  }
+
+  // --- controls --------------------------------------------------------------------------------
+  var depthSelect = document.getElementById("depth");
+  depthSelect.value = state.depth === null || state.depth === undefined ? "" : String(state.depth);
+  depthSelect.addEventListener("change", function () {
+    state.depth = depthSelect.value === "" ? null : Number(depthSelect.value);
+    applyVisibility();
+    if (state.focus) network.fit({ nodes: nodes.getIds({ filter: function (n) { return !n.hidden; } }), animation: false });
+    updateUrl();
+  });
+  document.getElementById("fit").addEventListener("click", function () { network.fit(); });
+  document.getElementById("reset").addEventListener("click", function () {
+    state.hiddenKinds.clear();
+    state.ecosystems = null;
+    state.depth = null;
+    depthSelect.value = "";
+    applyVisibility();
+    select(null);
+    state.focus = null;
+    network.fit();
+    updateUrl();
+  });
+  document.getElementById("relayout").addEventListener("click", function () {
+    network.setOptions({ physics: { enabled: true, solver: "forceAtlas2Based", stabilization: { enabled: true, iterations: data.large ? 60 : 300, fit: true } } });
+    network.stabilize(data.large ? 60 : 300);
+  });
+  network.on("stabilizationIterationsDone", function () {
+    network.setOptions({ physics: { enabled: false } });
+  });
+
+  var statusLine = document.getElementById("status-line");
+  function drawnNodeIds() {
+    return network.body.nodeIndices.slice();
+  }
+  function updateStatus() {
+    statusLine.textContent = drawnNodeIds().length + " of " + data.nodes.length + " nodes shown";
+  }
+
+  // --- ready: first frame after the layout has settled -----------------------------------------
+  var ready = false;
+  function markReady() {
+    if (ready) return;
+    ready = true;
+    window.mlkgViz.readyMs = performance.now();
+    window.mlkgViz.scriptStartMs = scriptStart;
+    document.documentElement.dataset.vizReady = "true";
+  }
+  function start() {
+    window.mlkgViz.startMs = performance.now();
+    renderLegends();
+    applyVisibility();
+    if (state.focus && meta[state.focus]) focusNode(state.focus, { instant: true, keepDepth: true });
+    network.once("afterDrawing", markReady);
+    network.redraw();
+  }
+  window.mlkgViz = {
+    network: network,
+    createdMs: performance.now(),
+    nodes: nodes,
+    edges: edges,
+    state: state,
+    meta: meta,
+    drawnNodeIds: drawnNodeIds,
+    focusNode: focusNode,
+    readyMs: null,
+  };
+  if (data.options.physics && data.options.physics.enabled) {
+    network.once("stabilizationIterationsDone", start);
+  } else {
+    start();
+  }
+})();
