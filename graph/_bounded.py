@@ -18,7 +18,9 @@ Design (kept deliberately small):
   as the same :class:`MlkgError` subclass.
 - The parent waits on the worker's pipe at most ``timeout`` seconds. Past that it SIGKILLs
   the worker (the work stops at once), starts a replacement in the background and raises
-  :class:`QueryTimeout`.
+  :class:`QueryTimeout`. A query still running after 0.25 s has its worker reniced to 19, so
+  short queries (and the HTTP server) keep the CPU while long ones grind; a reniced worker
+  is retired when its query ends (priority cannot be raised back without privileges).
 - The pool keeps ``workers`` processes and at least one *idle* one: whenever the last idle
   worker is taken, another is spawned ahead, up to ``max_workers`` (default ``workers + 4``).
   So cheap queries keep being answered while several runaways wait for their limit. Extra
@@ -70,6 +72,8 @@ if TYPE_CHECKING:
     from ._knowledge import GraphConfig, KnowledgeGraph
 
 _STARTUP_TIMEOUT = 60.0
+_DEMOTE_AFTER = 0.25
+"""Seconds after which a running query's worker drops to the lowest CPU priority."""
 _LINE = re.compile(r"line \d+")
 _ABSOLUTE = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:[^<>\s]*>$")  # written in full, not relative
 _ERRORS: dict[str, type[MlkgError]] = {
@@ -190,6 +194,7 @@ class _Worker:
         )
         self.process.start()
         child.close()
+        self.demoted = False
 
     def wait_ready(self, timeout: float) -> None:
         if not self.conn.poll(timeout):
@@ -197,6 +202,13 @@ class _Worker:
         reply = self.conn.recv()
         if reply[0] != "ready":
             raise EngineUnavailable(f"a query worker could not open the graph: {reply[1]}")
+
+    def demote(self) -> None:
+        """Lowest CPU priority for the rest of this worker's life (it is retired after)."""
+        self.demoted = True
+        with contextlib.suppress(Exception):
+            if self.process.pid is not None:
+                os.setpriority(os.PRIO_PROCESS, self.process.pid, 19)
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
@@ -336,9 +348,13 @@ class BoundedQueryRunner:
 
     def _run_in_worker(self, job: _Job) -> tuple[Any, ...]:
         worker = self._acquire()
+        started = time.monotonic()
         try:
             worker.conn.send(job)
-            finished = worker.conn.poll(self.timeout)
+            finished = worker.conn.poll(min(self.timeout, _DEMOTE_AFTER))
+            if not finished:
+                worker.demote()  # a long query yields the CPU to short ones from now on
+                finished = worker.conn.poll(max(0.0, self.timeout - (time.monotonic() - started)))
             reply = worker.conn.recv() if finished else None
         except (EOFError, OSError) as err:
             self._discard(worker)
@@ -376,12 +392,14 @@ class BoundedQueryRunner:
         with self._cond:
             self._busy.discard(worker)
             total = len(self._idle) + len(self._busy) + self._starting + 1
-            surplus = total > self.workers and len(self._idle) + self._starting >= 1
-            if not self._closed and not surplus:
+            surplus = total > self.workers and len(self._idle) >= 1
+            if not self._closed and not surplus and not worker.demoted:
                 self._idle.append(worker)
                 self._cond.notify()
                 return
         worker.retire()
+        with self._cond:
+            self._replenish()
 
     def _discard(self, worker: _Worker) -> None:
         with self._cond:
