@@ -53,7 +53,15 @@ def card_context(kg: KnowledgeGraph, text: str, to: str | None) -> tuple[dict[st
     return {"answer": asdict(answer)}, 200
 
 
-@router.get("/", response_class=HTMLResponse, summary="Home page: ask for a tool's counterpart")
+@router.get(
+    "/",
+    response_class=HTMLResponse,
+    summary="Home page: ask for a tool's counterpart",
+    responses={
+        404: {"content": {"text/html": {}}, "description": "Unknown tool: the page with suggestions"},
+        422: {"content": {"text/html": {}}, "description": "Name too long: the page says so"},
+    },
+)
 def home(
     kg: KG,
     tool: Annotated[str | None, Query(description="show the counterpart card for this tool")] = None,
