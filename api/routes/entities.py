@@ -58,7 +58,7 @@ def find(kg: KnowledgeGraph, entity_id: str) -> tuple[EntityRef | None, Resoluti
     responses={404: {"model": models.Suggestions, "description": "No entity with that id"}},
 )
 def get_entity(
-    kg: KG, entity_id: Annotated[str, Path(examples=["TorchServe"])]
+    kg: KG, entity_id: Annotated[str, Path(max_length=MAX_TEXT, examples=["TorchServe"])]
 ) -> models.EntityFacts | JSONResponse:
     """Labels, type, definition, ecosystem, dates, people and organisations, related entities,
     counterparts, sources, and what later sources say differently."""
@@ -82,7 +82,9 @@ def get_entity(
 )
 def entity_page(
     kg: KG,
-    name: Annotated[str, Path(description="Entity id, optionally with .ttl, .jsonld or .nt")],
+    name: Annotated[
+        str, Path(max_length=MAX_TEXT, description="Entity id, optionally with .ttl, .jsonld or .nt")
+    ],
     accept: Annotated[str | None, Header()] = None,
 ) -> Response:
     """HTML for browsers; RDF by Accept or suffix. Vary: Accept."""
