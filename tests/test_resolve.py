@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -103,18 +101,6 @@ def test_lookups_are_deterministic(oxigraph_kg: KnowledgeGraph) -> None:
     first = [resolve(oxigraph_kg, t) for t in texts]
     assert [resolve(oxigraph_kg, t) for t in texts] == first
     assert search(oxigraph_kg, "torch") == search(oxigraph_kg, "torch")
-
-
-def test_lookup_is_fast(oxigraph_kg: KnowledgeGraph) -> None:
-    """Done-when bound of the issue: under 1 ms per lookup (a generous 5x margin here)."""
-    name_index(oxigraph_kg)
-    texts = [t for t, _ in SPELLINGS] + ["hub", "unknown thing", "x" * 300]
-    start = time.perf_counter()
-    for _ in range(5):
-        for text in texts:
-            resolve(oxigraph_kg, text)
-    per_lookup = (time.perf_counter() - start) / (5 * len(texts))
-    assert per_lookup < 0.005
 
 
 NASTY = ["", " ", "\x00", "\x1b[31m", "\ud800", "a" * 10_000, "🚀" * 2000, "\u202e", "t" * 64 + "f", "\n\t\r"]
