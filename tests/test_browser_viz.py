@@ -135,6 +135,22 @@ def test_viz_draws_every_entity_fast_and_stays_local(
     assert any(url.endswith("/viz/static/vis-network.min.js") for url in browser_page.requests)
 
 
+def test_layout_settles_stops_and_can_be_redone(live_server: LiveServer, browser_page: RecordedPage) -> None:
+    page = browser_page.page
+    open_viz(browser_page, live_server.url + "/viz")
+    positions = "() => JSON.stringify(window.mlkgViz.network.getPositions())"
+    settled = page.evaluate(positions)
+    page.wait_for_timeout(400)
+    assert page.evaluate(positions) == settled, "physics has stopped: nothing moves"
+    page.click("#relayout")
+    page.wait_for_selector("html[data-layout='settled']", state="attached")
+    relaid = page.evaluate(positions)
+    assert relaid != settled, "re-layout moved the nodes"
+    page.wait_for_timeout(400)
+    assert page.evaluate(positions) == relaid, "and stopped again"
+    assert_clean(browser_page, live_server.url)
+
+
 def test_search_focuses_and_zooms_on_the_match(live_server: LiveServer, browser_page: RecordedPage) -> None:
     page = browser_page.page
     open_viz(browser_page, live_server.url + "/viz")
@@ -277,6 +293,7 @@ def test_markup_in_graph_text_shows_as_text(xss_server: LiveServer, browser_page
     for view in ("/viz/counterparts", "/viz/timeline"):
         page.goto(xss_server.url + view)
         assert XSS in (page.text_content("body") or ""), view
+        assert page.evaluate("document.querySelectorAll('img').length") == 0, view
     page.goto(xss_server.url + "/viz")
     assert page.evaluate("document.querySelectorAll('img, script:not([src]):not([type])').length") == 0
     assert browser_page.dialogs == [], "no script ran from the data"
