@@ -200,7 +200,7 @@ async def _read_request(request: Request, max_bytes: int) -> QueryRequest:
             raise ProtocolError(400, f"graph IRI {iri!r} is not a valid absolute IRI") from None
     if default is not None or named is not None:
         default, named = default or [], named or []
-    return QueryRequest(queries, default, named, formats[0] if formats else None)
+    return QueryRequest(queries, default, named, formats[0] if formats and formats[0].strip() else None)
 
 
 # -- choosing the answer's format ---------------------------------------------------------
@@ -243,21 +243,113 @@ def _wants_page(accept: str | None, best: float) -> bool:
 # -- the endpoint -------------------------------------------------------------------------
 
 
-@router.api_route(
-    "/sparql",
-    methods=["GET", "POST"],
-    summary="SPARQL 1.1 Protocol query endpoint (read-only)",
-    response_class=Response,
-    responses={
-        200: {"description": "query results in the negotiated format, or the service description"},
-        400: {"description": "bad syntax or a malformed request"},
-        403: {"description": "update or outbound request refused"},
-        406: {"description": "no acceptable result format"},
-        413: {"description": "query too long"},
-        415: {"description": "unsupported Content-Type"},
-        503: {"description": "query time limit reached"},
+def _text(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"text/plain": {"schema": {"type": "string"}}}}
+
+
+_ANY: dict[str, Any] = {"schema": {}}  # any body: the format is the content type
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "query results in the negotiated format; without a query, the service "
+        "description (RDF) or the query page (HTML)",
+        "content": {
+            **{
+                m: _ANY
+                for m in (*SOLUTION_MEDIA_TYPES, *SOLUTION_SYNONYMS, *GRAPH_MEDIA_TYPES, *GRAPH_SYNONYMS)
+            },
+            HTML: _ANY,
+        },
     },
+    400: _text("bad syntax (with line and column) or a malformed request"),
+    403: _text("an update, or a SERVICE call: this endpoint is read-only and makes no outbound requests"),
+    406: _text("no acceptable result format; the message lists the available ones"),
+    413: _text("query or body over the size limit"),
+    415: _text("POST with a Content-Type other than a form or application/sparql-query"),
+    503: _text("the query reached the time limit, or every query worker is busy"),
+}
+_FORMAT_NAMES = ("json", "xml", "csv", "tsv", "turtle", "nt", "jsonld", "rdfxml", "nquads", "trig")
+_GRAPH_PARAMS = [
+    {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": f"{what} (repeatable); replaces the query's {clause}",
+        "schema": {"type": "array", "items": {"type": "string", "format": "iri"}},
+        "style": "form",
+        "explode": True,
+    }
+    for name, what, clause in (
+        ("default-graph-uri", "a graph of the default graph", "FROM"),
+        ("named-graph-uri", "a named graph", "FROM NAMED"),
+    )
+]
+_FORMAT_PARAM = {
+    "name": "format",
+    "in": "query",
+    "required": False,
+    "description": "answer format, overriding Accept: json, xml, csv, tsv, turtle, nt, jsonld, rdfxml, "
+    "nquads, trig, or a media type",
+    "schema": {"type": "string", "enum": [*_FORMAT_NAMES, *SOLUTION_MEDIA_TYPES, *GRAPH_MEDIA_TYPES]},
+}
+_GET_EXTRA = {
+    "parameters": [
+        {
+            "name": "query",
+            "in": "query",
+            "required": False,
+            "description": "the SPARQL query; without it, the service description or the query page",
+            "schema": {"type": "string"},
+        },
+        *_GRAPH_PARAMS,
+        _FORMAT_PARAM,
+    ]
+}
+_POST_EXTRA = {
+    "parameters": [*_GRAPH_PARAMS, _FORMAT_PARAM],
+    "requestBody": {
+        "required": True,
+        "content": {
+            FORM: {
+                "schema": {
+                    "type": "object",
+                    "required": ["query"],
+                    "properties": {
+                        "query": {"type": "string"},
+                        "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+                        "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+                    },
+                }
+            },
+            DIRECT: {"schema": {"type": "string"}},
+        },
+    },
+}
+
+
+@router.get(
+    "/sparql",
+    summary="SPARQL query (GET ?query=), service description or query page",
+    response_class=Response,
+    responses=_RESPONSES,
+    openapi_extra=_GET_EXTRA,
 )
+async def sparql_get(request: Request) -> Response:
+    """SPARQL 1.1 Protocol query via GET; without a query, the service description or the page."""
+    return await sparql_endpoint(request)
+
+
+@router.post(
+    "/sparql",
+    summary="SPARQL query (POST form or application/sparql-query)",
+    response_class=Response,
+    responses=_RESPONSES,
+    openapi_extra=_POST_EXTRA,
+)
+async def sparql_post(request: Request) -> Response:
+    """SPARQL 1.1 Protocol query via POST (form ``query=`` or the query as the body)."""
+    return await sparql_endpoint(request)
+
+
 async def sparql_endpoint(request: Request) -> Response:
     """Run one SPARQL query (GET ?query=, POST form, POST application/sparql-query)."""
     settings: Settings = request.app.state.settings
