@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 #: graph is drawn and interactive at once instead of after seconds of simulation.
 LARGE_GRAPH = 800
 MAX_DEPTH = 6
+SPACING = 45  # distance scale of the large-graph spiral, in vis units
 
 
 @dataclass(frozen=True)
@@ -122,8 +123,8 @@ def _spiral_positions(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     order = sorted(graph.nodes, key=lambda n: (-graph.degree(n), str(n)))
     return {
         node: (
-            round(28 * math.sqrt(i) * math.cos(i * golden), 1),
-            round(28 * math.sqrt(i) * math.sin(i * golden), 1),
+            round(SPACING * math.sqrt(i) * math.cos(i * golden), 1),
+            round(SPACING * math.sqrt(i) * math.sin(i * golden), 1),
         )
         for i, node in enumerate(order)
     }

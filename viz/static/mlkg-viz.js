@@ -452,7 +452,6 @@
     document.documentElement.dataset.vizReady = "true";
   }
   function start() {
-    window.mlkgViz.startMs = performance.now();
     renderLegends();
     applyVisibility();
     if (state.focus && meta[state.focus]) focusNode(state.focus, { instant: true, keepDepth: true });
@@ -461,7 +460,6 @@
   }
   window.mlkgViz = {
     network: network,
-    createdMs: performance.now(),
     nodes: nodes,
     edges: edges,
     state: state,
