@@ -197,9 +197,15 @@ class _Worker:
         self.demoted = False
 
     def wait_ready(self, timeout: float) -> None:
-        if not self.conn.poll(timeout):
-            raise EngineUnavailable(f"a query worker did not start within {timeout:g} s")
-        reply = self.conn.recv()
+        try:
+            if not self.conn.poll(timeout):
+                raise EngineUnavailable(f"a query worker did not start within {timeout:g} s")
+            reply = self.conn.recv()
+        except (EOFError, OSError):
+            self.process.join(1)
+            raise EngineUnavailable(
+                f"a query worker exited while starting (exit code {self.process.exitcode})"
+            ) from None
         if reply[0] != "ready":
             raise EngineUnavailable(f"a query worker could not open the graph: {reply[1]}")
 
