@@ -382,7 +382,8 @@ def _label_score(
     if key and label_key.startswith(key):
         return 0.8 + 0.1 * len(key) / len(label_key)
     if words and any(w.startswith(words[-1]) for w in label_words) and set(words[:-1]) <= set(label_words):
-        return 0.7 + 0.1 * len(key) / max(len(label_key), 1)
+        # repeated words make the key longer than the label's: the share is capped at 1
+        return 0.7 + 0.1 * min(len(key), len(label_key)) / max(len(label_key), 1)
     if key and len(key) >= 2 and key in label_key:
         return 0.6 + 0.1 * len(key) / len(label_key)
     return 0.0

@@ -31,7 +31,14 @@ def dataset_digest(kg: KnowledgeGraph) -> tuple[int, str]:
 
 
 def report(request: pytest.FixtureRequest, line: str) -> None:
-    """Show a figure in the test run's output (not captured), e.g. requests/s or case counts."""
+    """Show a figure in the test run's output, even on success (e.g. requests/s, case counts)."""
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(f"[{request.node.module.__name__ if request.node.module else ''}] {line}")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None:
+        return
+    module = request.module.__name__ if request.module else ""
+    if capture is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(f"\n[{module}] {line}")
+    else:
+        reporter.write_line(f"[{module}] {line}")
