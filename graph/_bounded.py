@@ -129,12 +129,27 @@ class BoundedAnswer:
 
 
 def _die_with_parent() -> None:
-    """Ask Linux to SIGKILL this process when its parent (the fork server) goes away."""
+    """Make sure this worker cannot outlive the server, even one killed with SIGKILL.
+
+    The fork server exits when every holder of its "alive" pipe has gone; workers inherit that
+    pipe, so a worker busy in a query would keep it (and itself) alive forever. The worker
+    closes its copy, so the fork server exits with the server, and asks Linux to SIGKILL the
+    worker when its parent (the fork server) exits.
+    """
+    with contextlib.suppress(Exception):
+        from multiprocessing import forkserver
+
+        server = forkserver._forkserver  # type: ignore[attr-defined]
+        if server._forkserver_alive_fd is not None:
+            os.close(server._forkserver_alive_fd)
+            server._forkserver_alive_fd = None
     if sys.platform.startswith("linux"):
         with contextlib.suppress(Exception):
             import ctypes
 
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+            if os.getppid() == 1:  # the parent went before the request was made
+                os._exit(1)
 
 
 def _answer(kg: KnowledgeGraph, job: _Job) -> tuple[Any, ...]:

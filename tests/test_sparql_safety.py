@@ -3,6 +3,7 @@ runaway query is really stopped at its time limit while other queries keep being
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -189,3 +190,35 @@ def test_runaway_queries_are_stopped_and_others_still_answered(limited_server: L
     )
     assert windows[-1] < 0.05, f"server CPU did not return to idle: {windows}"
     assert httpx.get(url, params={"query": CHEAP}, timeout=10).status_code == 200
+
+
+@pytest.mark.parametrize("stop", ["terminate", "kill"])
+def test_no_worker_outlives_the_server(stop: str) -> None:
+    """A server stopped (or killed with SIGKILL) mid-runaway leaves no process behind.
+
+    SIGTERM lets uvicorn finish the in-flight request (a 503 at the 3 s limit) before the pool
+    shuts down; SIGKILL gives it no chance, so the workers must notice on their own.
+    """
+    server = LiveServer("--query-timeout", "3" if stop == "terminate" else "60")
+    root = psutil.Process(server.process.pid)
+    url = server.url + "/sparql"
+
+    def runaway() -> None:
+        with contextlib.suppress(httpx.HTTPError):
+            httpx.post(url, data={"query": RUNAWAY}, timeout=60)
+
+    threading.Thread(target=runaway, daemon=True).start()
+    time.sleep(1.0)
+    tree = root.children(recursive=True)
+    assert len(tree) >= 5  # fork server + workers
+    if stop == "kill":
+        server.process.kill()
+        server.process.wait()
+    else:
+        server.stop()
+    deadline = time.monotonic() + 5
+    alive = tree
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [p for p in tree if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert alive == [], f"left behind after {stop}: {[p.pid for p in alive]}"
