@@ -139,7 +139,7 @@ def _die_with_parent() -> None:
     with contextlib.suppress(Exception):
         from multiprocessing import forkserver
 
-        server = forkserver._forkserver  # type: ignore[attr-defined]
+        server: Any = forkserver._forkserver
         if server._forkserver_alive_fd is not None:
             os.close(server._forkserver_alive_fd)
             server._forkserver_alive_fd = None
