@@ -15,8 +15,8 @@ import pyoxigraph as ox
 from mlkg.ontology import PREFIXES
 
 from ._errors import EngineUnavailable, QueryError, QuerySyntaxError, QueryTimeout
-from ._results import XSD_STRING, QueryResult, Term
-from ._sparql_text import inspect_sparql
+from ._results import QueryResult, Term
+from ._sparql_text import inspect_sparql, with_values
 
 if TYPE_CHECKING:
     import httpx
@@ -42,6 +42,23 @@ class Engine(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def bind(sparql: str, substitutions: Mapping[str, Term] | None) -> str:
+    """Bind variables to terms with a VALUES block at the top of the query's main group.
+
+    Each term is written by pyoxigraph's N-Triples serialiser (so every quote, brace and
+    newline in user text is escaped): text never becomes query syntax. Oxigraph's own
+    ``substitutions`` would also be safe, but it plans the query as if the variable were
+    free (a 2-hop lookup then scans every correspondence: 63 ms at 10^6 triples instead of
+    0.5 ms) and it only binds projected variables.
+    """
+    if not substitutions:
+        return sparql
+    for name, term in substitutions.items():
+        if isinstance(term, ox.BlankNode):
+            raise QueryError(f"?{name}: a blank node cannot be bound (VALUES takes no blank nodes)")
+    return with_values(sparql, {name: str(term) for name, term in substitutions.items()})
 
 
 def collect(
@@ -100,8 +117,7 @@ class OxigraphEngine:
         row_limit: int | None = None,
     ) -> QueryResult:
         kwargs: dict[str, Any] = {"prefixes": PREFIXES}
-        if substitutions:
-            kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+        sparql = bind(sparql, substitutions)
         if default_graphs is None and named_graphs is None:
             kwargs["use_default_graph_as_union"] = True
         else:
@@ -156,9 +172,9 @@ class RdflibEngine:
         target = self.dataset
         if default_graphs is not None or named_graphs is not None:
             target = self._dataset_view(default_graphs or (), named_graphs or ())
-        bindings = {k: self.to_rdflib(v) for k, v in (substitutions or {}).items()}
+        sparql = bind(sparql, substitutions)
         try:
-            answer = target.query(sparql, initNs=PREFIXES, initBindings=bindings)
+            answer = target.query(sparql, initNs=PREFIXES)
             if answer.type == "ASK":
                 return QueryResult.ask(bool(answer.askAnswer))
             if answer.type == "SELECT":
@@ -194,20 +210,6 @@ class RdflibEngine:
             for triple in self.dataset.graph(lib.URIRef(iri)):
                 target.add(triple)
         return view
-
-    def to_rdflib(self, term: Term) -> Any:
-        rdflib = self._rdflib
-        if isinstance(term, ox.NamedNode):
-            return rdflib.URIRef(term.value)
-        if isinstance(term, ox.BlankNode):
-            return rdflib.BNode(term.value)
-        if isinstance(term, ox.Literal):
-            if term.language:
-                return rdflib.Literal(term.value, lang=term.language)
-            if term.datatype.value == XSD_STRING:
-                return rdflib.Literal(term.value)  # rdflib keeps plain and xsd:string apart
-            return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-        raise QueryError("RDF-star terms are not supported by the rdflib engine")
 
     def from_rdflib(self, term: Any) -> Term | None:
         rdflib = self._rdflib
@@ -291,12 +293,7 @@ class RemoteEngine:
         row_limit: int | None = None,
     ) -> QueryResult:
         shape = inspect_sparql(sparql)
-        if substitutions:
-            # SPARQL 1.1 has no protocol-level bindings: the terms go into a trailing VALUES
-            # block, each written by pyoxigraph's escaping serialiser, never spliced raw.
-            names = " ".join(f"?{k}" for k in substitutions)
-            values = " ".join(str(v) for v in substitutions.values())
-            sparql = f"{sparql}\nVALUES ({names}) {{ ({values}) }}"
+        sparql = bind(sparql, substitutions)
         if default_graphs is None and named_graphs is None and not shape.has_dataset_clause:
             graphs = self.named_graphs()
             default_graphs, named_graphs = graphs, graphs

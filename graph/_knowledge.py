@@ -149,8 +149,7 @@ class KnowledgeGraph:
         """Run a read-only SPARQL query.
 
         ``bindings`` bind variables to terms (a ``str`` becomes a plain literal): the only
-        way user text reaches a query. A bound variable must be in the SELECT projection
-        (SPARQL SEP-0007 substitution, as Oxigraph applies it). With no ``default_graphs``
+        way user text reaches a query (as a VALUES block, see :func:`bind`). With no ``default_graphs``
         nor ``named_graphs`` the default graph is the union of every named graph.
 
         Raises :class:`QueryRefused` for updates and outbound SERVICE calls,

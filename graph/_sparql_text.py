@@ -69,8 +69,45 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return out
 
 
+_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _unescape(text: str) -> str:
+    """``text`` with SPARQL codepoint escapes (``\\u0053``, ``\\U00000053``) replaced.
+
+    SPARQL 1.1 (section 19.2) processes them *before* parsing, anywhere in the text, and rdflib does;
+    Oxigraph only reads them inside strings and IRIs.
+    """
+
+    def char(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else match.group()
+
+    return _CODEPOINT_ESCAPE.sub(char, text)
+
+
 def inspect_sparql(text: str) -> SparqlShape:
-    """Classify ``text`` as a query form or an update, and list SERVICE targets."""
+    """Classify ``text`` as a query form or an update, and list SERVICE targets.
+
+    Text with codepoint escapes is read both as written and with the escapes replaced, and
+    the stricter reading wins: ``\\u0053ERVICE`` is SERVICE to an engine that unescapes first.
+
+    >>> inspect_sparql(r"SELECT * WHERE { \\u0053ERVICE <http://x/> { ?s ?p ?o } }").service_iris
+    ('http://x/',)
+    """
+    raw = _inspect(text)
+    if not _CODEPOINT_ESCAPE.search(text):
+        return raw
+    unescaped = _inspect(_unescape(text))
+    return SparqlShape(
+        form="update" if "update" in (raw.form, unescaped.form) else raw.form,
+        service_iris=tuple(dict.fromkeys(raw.service_iris + unescaped.service_iris)),
+        has_dataset_clause=raw.has_dataset_clause or unescaped.has_dataset_clause,
+        max_depth=max(raw.max_depth, unescaped.max_depth),
+    )
+
+
+def _inspect(text: str) -> SparqlShape:
     tokens = _tokens(text)
     form: QueryForm = "unknown"
     services: list[str] = []
@@ -106,3 +143,38 @@ def inspect_sparql(text: str) -> SparqlShape:
     return SparqlShape(
         form=form, service_iris=tuple(services), has_dataset_clause=has_from, max_depth=max_depth
     )
+
+
+def with_values(text: str, values: dict[str, str]) -> str:
+    """``text`` with a ``VALUES`` block binding ``values`` (variable -> term already written
+    in N-Triples syntax by pyoxigraph) at the top of the query's main group.
+
+    At the top of the WHERE group the engine joins from the bound terms outward; a trailing
+    VALUES after the whole query is planned last and leaves the query scanning everything.
+
+    >>> with_values("SELECT ?x WHERE { ?x ?p ?o }", {"o": '"1"'})
+    'SELECT ?x WHERE { VALUES (?o) { ("1") } ?x ?p ?o }'
+    """
+    if not values:
+        return text
+    names = " ".join(f"?{name}" for name in values)
+    block = f"VALUES ({names}) {{ ({' '.join(values.values())}) }}"
+    depth = 0
+    previous_word = ""
+    skipped_template = False
+    for match in _TOKEN.finditer(text):
+        kind, token = match.lastgroup, match.group()
+        if kind == "word" and ":" not in token:
+            previous_word = token.upper()
+        if kind != "other":
+            continue
+        if token == "{":
+            if depth == 0:
+                if previous_word == "CONSTRUCT" and not skipped_template:
+                    skipped_template = True  # CONSTRUCT { template } WHERE { ... }
+                else:
+                    return f"{text[: match.end()]} {block}{text[match.end() :]}"
+            depth += 1
+        elif token == "}":
+            depth -= 1
+    return f"{text}\n{block}"  # no group (e.g. DESCRIBE <iri>): a trailing VALUES still binds
