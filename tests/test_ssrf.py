@@ -1,0 +1,151 @@
+"""SSRF: nothing a client sends makes the service open a connection, on any engine.
+
+A loopback listener counts every connection it is offered. Queries name it through SERVICE
+(plain, SILENT, lower case, a prefixed name, a variable, a codepoint escape), FROM, FROM NAMED,
+LOAD, the Protocol's default-graph-uri / named-graph-uri, DESCRIBE and plain IRIs; entity ids
+and the viz focus carry it; data files name it in owl:imports and a JSON-LD @context. On
+oxigraph, rdflib and remote (a real Oxigraph server, which itself could call out): zero
+connections, and each request is answered (refused or run locally), never a 5xx.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+
+from mlkg.graph import KnowledgeGraph, MlkgError, QueryRefused
+
+
+class Listener:
+    """A TCP listener on loopback that accepts and counts connections, then closes them."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.connections = 0
+        self._stop = False
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while not self._stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            conn.close()
+
+    def settle(self) -> int:
+        """The count once any late connection attempt had time to land."""
+        time.sleep(0.05)
+        return self.connections
+
+    def close(self) -> None:
+        self._stop = True
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[Listener]:
+    server = Listener()
+    yield server
+    server.close()
+
+
+def vectors(url: str) -> list[str]:
+    return [
+        f"SELECT * WHERE {{ SERVICE <{url}sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <{url}sparql> {{ ?s ?p ?o }} }}",
+        f"select * where {{ service<{url}sparql>{{?s ?p ?o}} }}",
+        f"PREFIX l: <{url}>\nSELECT * WHERE {{ SERVICE l:sparql {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ VALUES ?e {{ <{url}sparql> }} SERVICE ?e {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE # a comment\n <{url}sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ \\u0053ERVICE <{url}sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ \\U00000053ERVICE <{url}sparql> {{ ?s ?p ?o }} }}",
+        f'SELECT * WHERE {{ ?s ?p "\\u0022" SERVICE <{url}sparql> {{ ?s ?p ?o }} }}',
+        f"SELECT * FROM <{url}data.ttl> WHERE {{ ?s ?p ?o }} LIMIT 1",
+        f"SELECT * FROM NAMED <{url}data.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT 1",
+        f"CONSTRUCT {{ ?s ?p ?o }} FROM <{url}data.ttl> WHERE {{ ?s ?p ?o }} LIMIT 1",
+        f"LOAD <{url}data.ttl>",
+        f"LOAD SILENT <{url}data.ttl> INTO GRAPH <urn:g>",
+        f"\\u004COAD <{url}data.ttl>",
+        f"DESCRIBE <{url}thing>",
+        f"ASK {{ <{url}thing> ?p ?o }}",
+        f'SELECT (IRI("{url}x") AS ?i) WHERE {{}}',
+    ]
+
+
+def test_no_query_opens_a_connection(kg: KnowledgeGraph, listener: Listener) -> None:
+    before = listener.connections
+    for query in vectors(listener.url):
+        try:
+            kg.query(query, row_limit=5)
+        except QueryRefused:
+            pass
+        except MlkgError as err:  # a syntax error is fine too: it ran nothing
+            assert "syntax" in str(err).lower(), f"{query!r}: {err}"
+        assert listener.settle() == before, f"{kg.config.engine}: {query!r} opened a connection"
+
+
+def test_dataset_parameters_open_no_connection(kg: KnowledgeGraph, listener: Listener) -> None:
+    before = listener.connections
+    kg.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1", default_graphs=[listener.url + "d.ttl"])
+    kg.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1", named_graphs=[listener.url + "n.ttl"])
+    assert listener.settle() == before
+
+
+def test_no_request_opens_a_connection(engine_client: TestClient, listener: Listener) -> None:
+    before = listener.connections
+    url = listener.url
+    for query in vectors(url):
+        for send in ("get", "post"):
+            if send == "get":
+                response = engine_client.get("/sparql", params={"query": query})
+            else:
+                response = engine_client.post(
+                    "/sparql", content=query, headers={"Content-Type": "application/sparql-query"}
+                )
+            assert response.status_code in (200, 400, 403), f"{query!r}: {response.text}"
+            assert listener.settle() == before, f"{query!r} opened a connection"
+    for params in (
+        {"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "default-graph-uri": url + "d.ttl"},
+        {"query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1", "named-graph-uri": url + "n.ttl"},
+    ):
+        assert engine_client.get("/sparql", params=params).status_code == 200
+    for path in (
+        f"/entity/{quote(url + 'x', safe='')}",
+        f"/entity/{quote(url + 'x', safe='')}.ttl",
+        f"/api/entities/{quote(url + 'x', safe='')}",
+        f"/viz?focus={quote(url + 'x', safe='')}",
+        f"/?tool={quote(url, safe='')}",
+        f"/api/counterparts?tool={quote(url, safe='')}",
+    ):
+        assert engine_client.get(path).status_code < 500, path
+    assert listener.settle() == before
+
+
+def test_data_files_do_not_fetch_what_they_name(tmp_path: Path, listener: Listener) -> None:
+    """owl:imports and a remote JSON-LD @context are not followed while loading and validating."""
+    imports = tmp_path / "imports.ttl"
+    imports.write_text(
+        f"<https://w3id.org/mlkg/graph/x> <http://www.w3.org/2002/07/owl#imports> <{listener.url}o.ttl> .\n"
+    )
+    context = tmp_path / "context.jsonld"
+    context.write_text(json.dumps({"@context": listener.url + "ctx.jsonld", "@id": "urn:x", "name": "x"}))
+    before = listener.connections
+    for path in (imports, context):
+        with contextlib.suppress(MlkgError):  # refusing the file is fine; fetching is not
+            KnowledgeGraph.open(data=(str(path),), validate=True).close()
+        assert listener.settle() == before, f"{path.name} made the loader open a connection"
