@@ -119,7 +119,10 @@ class OxigraphEngine:
         kwargs: dict[str, Any] = {"prefixes": PREFIXES}
         sparql = bind(sparql, substitutions)
         if default_graphs is None and named_graphs is None:
-            kwargs["use_default_graph_as_union"] = True
+            # Union default graph, unless the query names its own dataset (FROM / FROM NAMED):
+            # pyoxigraph would let the union switch override it.
+            has_from = "from" in sparql.lower() and inspect_sparql(sparql).has_dataset_clause
+            kwargs["use_default_graph_as_union"] = not has_from
         else:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]

@@ -122,3 +122,10 @@ def test_deep_nesting_is_refused_not_a_crash(kg: KnowledgeGraph, query: str) -> 
         kg.query(query)
     # a reasonable depth still runs
     assert kg.query("ASK " + "{" * 30 + " ?s ?p ?o " + "}" * 30).boolean
+
+
+def test_from_picks_the_dataset_on_every_engine(kg: KnowledgeGraph) -> None:
+    article_only = kg.query(f"SELECT (COUNT(*) AS ?n) FROM <{ARTICLE_GRAPH}> WHERE {{ ?s ?p ?o }}").rows[0][0]
+    assert int(article_only.value) == kg.graph_counts()[ARTICLE_GRAPH]  # type: ignore[union-attr]
+    named = kg.query(f"SELECT DISTINCT ?g FROM NAMED <{ARTICLE_GRAPH}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}")
+    assert named.values("g") == [ARTICLE_GRAPH]
