@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     query_workers: int = Field(
         4, ge=1, le=32, description="worker processes that run SPARQL queries under the limit"
     )
+    result_cache_entries: int = Field(
+        512, ge=0, description="SPARQL answers kept for repeats (embedded engines; 0 = off)"
+    )
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
     allowed_service_hosts: list[str] = Field(
         default_factory=list, description="hosts SERVICE may reach; empty = none"

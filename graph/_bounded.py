@@ -48,6 +48,7 @@ import signal
 import sys
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
@@ -114,6 +115,28 @@ def split_dataset_clauses(sparql: str) -> tuple[str, list[str], list[str]]:
     for start, end in reversed(spans):
         sparql = sparql[:start] + re.sub(r"[^\r\n]", " ", sparql[start:end]) + sparql[end:]
     return sparql, default, named
+
+
+#: Answers larger than this are not kept in the cache (a few big ones would evict many small).
+_CACHE_MAX_BODY = 1 << 20
+
+
+def _cache_key(
+    sparql: str,
+    media_type: str,
+    default_graphs: Sequence[str] | None,
+    named_graphs: Sequence[str] | None,
+    row_limit: int | None,
+    base_iri: str | None,
+) -> tuple[Any, ...]:
+    return (
+        sparql,
+        media_type,
+        None if default_graphs is None else tuple(default_graphs),
+        None if named_graphs is None else tuple(named_graphs),
+        row_limit,
+        base_iri,
+    )
 
 
 @dataclass(frozen=True)
@@ -259,6 +282,7 @@ class BoundedQueryRunner:
         workers: int = 4,
         timeout: float = 10.0,
         max_workers: int | None = None,
+        cache_entries: int = 0,
     ) -> None:
         self.kg = kg
         self.workers = max(1, workers)
@@ -272,6 +296,11 @@ class BoundedQueryRunner:
         self._closed = False
         self._start_error: str | None = None
         self._context: BaseContext | None = None
+        # The embedded engines' data cannot change while serving, so an answer is the same
+        # bytes every time; a remote store may change under us, so it is never cached.
+        self.cache_entries = 0 if self.in_process else max(0, cache_entries)
+        self._cache: OrderedDict[tuple[Any, ...], BoundedAnswer] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     # -- life cycle ----------------------------------------------------------------------
     def start(self) -> None:
@@ -319,6 +348,38 @@ class BoundedQueryRunner:
             return [w.process.pid for w in (*self._idle, *self._busy) if w.process.pid is not None]
 
     # -- running -------------------------------------------------------------------------
+    def cached(
+        self,
+        sparql: str,
+        media_type: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        row_limit: int | None = None,
+        base_iri: str | None = None,
+    ) -> BoundedAnswer | None:
+        """The answer :meth:`run` gave before for exactly these arguments, if still cached.
+
+        Cheap and non-blocking, so async callers can try it before handing off to a thread.
+        """
+        if not self.cache_entries:
+            return None
+        key = _cache_key(sparql, media_type, default_graphs, named_graphs, row_limit, base_iri)
+        with self._cache_lock:
+            answer = self._cache.get(key)
+            if answer is not None:
+                self._cache.move_to_end(key)
+            return answer
+
+    def _remember(self, key: tuple[Any, ...], answer: BoundedAnswer) -> None:
+        if not self.cache_entries or len(answer.body) > _CACHE_MAX_BODY:
+            return
+        with self._cache_lock:
+            self._cache[key] = answer
+            self._cache.move_to_end(key)
+            while len(self._cache) > self.cache_entries:
+                self._cache.popitem(last=False)
+
     def run(
         self,
         sparql: str,
@@ -338,6 +399,17 @@ class BoundedQueryRunner:
         :class:`UnsupportedFormat` when the answer cannot take ``media_type``,
         :class:`QueryTimeout` past the limit, :class:`EngineUnavailable` when no worker is free.
         """
+        key = _cache_key(sparql, media_type, default_graphs, named_graphs, row_limit, base_iri)
+        answer = self.cached(
+            sparql,
+            media_type,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            row_limit=row_limit,
+            base_iri=base_iri,
+        )
+        if answer is not None:
+            return answer
         self.kg.check_allowed(sparql)  # refuse updates and SERVICE before using a worker
         if inspect_sparql(sparql).has_dataset_clause:
             blanked, from_default, from_named = split_dataset_clauses(sparql)
@@ -365,7 +437,9 @@ class BoundedQueryRunner:
                 message = _LINE.sub(f"line {line}", reply[2], count=1)
                 reply = (*reply[:2], message, line, reply[4])
             _raise_error(reply)
-        return BoundedAnswer(body=reply[1], kind=reply[2], truncated=reply[3])
+        answer = BoundedAnswer(body=reply[1], kind=reply[2], truncated=reply[3])
+        self._remember(key, answer)
+        return answer
 
     def _run_in_worker(self, job: _Job) -> tuple[Any, ...]:
         worker = self._acquire()

@@ -17,7 +17,7 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -54,7 +54,12 @@ from ..settings import Settings
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start the query workers with the app (the first query is not slow) and stop them after."""
     settings: Settings = app.state.settings
-    runner = BoundedQueryRunner(app.state.kg, workers=settings.query_workers, timeout=settings.query_timeout)
+    runner = BoundedQueryRunner(
+        app.state.kg,
+        workers=settings.query_workers,
+        timeout=settings.query_timeout,
+        cache_entries=settings.result_cache_entries,
+    )
     await run_in_threadpool(runner.start)
     app.state.query_runner = runner
     try:
@@ -396,16 +401,17 @@ async def _run(
     settings: Settings = request.app.state.settings
     runner: BoundedQueryRunner = request.app.state.query_runner
     canonical = _offers(graph_form)[1][media_type]
+    arguments: dict[str, Any] = {
+        "default_graphs": req.default_graphs,
+        "named_graphs": req.named_graphs,
+        "row_limit": settings.row_limit,
+        "base_iri": str(request.url.replace(query="", fragment="")),
+    }
     try:
-        answer = await run_in_threadpool(
-            runner.run,
-            query,
-            canonical,
-            default_graphs=req.default_graphs,
-            named_graphs=req.named_graphs,
-            row_limit=settings.row_limit,
-            base_iri=str(request.url.replace(query="", fragment="")),
-        )
+        # A repeat is answered from the cache here, without a thread or a worker.
+        answer = runner.cached(query, canonical, **arguments)
+        if answer is None:
+            answer = await run_in_threadpool(partial(runner.run, query, canonical, **arguments))
     except QuerySyntaxError as err:
         return _plain(400, str(err))
     except QueryRefused as err:
