@@ -8,10 +8,12 @@ use), so the two always answer alike.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+import threading
+import weakref
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import pyoxigraph as ox
 
@@ -63,6 +65,33 @@ _AGENT_PREDICATES = {
     DCTERMS + "publisher",
 }
 _DATE_TYPES = {"date", "gYearMonth", "gYear", "dateTime"}
+_T = TypeVar("_T")
+_MEMO_SIZE = 2048
+_MEMOS: weakref.WeakKeyDictionary[KnowledgeGraph, OrderedDict[Hashable, object]] = weakref.WeakKeyDictionary()
+_MEMO_LOCK = threading.Lock()
+
+
+def _memo(kg: KnowledgeGraph, key: Hashable, build: Callable[[], _T]) -> _T:
+    """``build()``, worked out once per graph and key while the data cannot change.
+
+    The embedded engines' data is fixed once loaded, so an answer is too; a remote store may
+    change under us and is asked every time.
+    """
+    if kg.config.engine == "remote":
+        return build()
+    with _MEMO_LOCK:
+        memo = _MEMOS.setdefault(kg, OrderedDict())
+        if key in memo:
+            memo.move_to_end(key)
+            return memo[key]  # type: ignore[return-value]
+    value = build()
+    with _MEMO_LOCK:
+        memo[key] = value
+        while len(memo) > _MEMO_SIZE:
+            memo.popitem(last=False)
+    return value
+
+
 _HIDDEN = {SKOS + "prefLabel", SKOS + "altLabel", SKOS + "definition", RDF + "type", PROV + "wasDerivedFrom"}
 
 
@@ -296,6 +325,11 @@ def counterparts(
     unless another correspondence already names it. With no correspondence at all, tools of
     the other ecosystem that share one of the entity's functions come back, marked inferred.
     """
+    answer = _memo(kg, ("counterparts", entity, to), lambda: _counterparts(kg, entity, to))
+    return answer if query is None else replace(answer, query=query)
+
+
+def _counterparts(kg: KnowledgeGraph, entity: EntityRef, to: str | None) -> CounterpartAnswer:
     reader = _Reader(kg)
     tool = ToolRef(
         id=entity.id,
@@ -315,9 +349,7 @@ def counterparts(
     found.sort(
         key=lambda c: (c.basis != "stated", _STRENGTH_ORDER[c.strength], not c.current, c.label, c.iri)
     )
-    return CounterpartAnswer(
-        query=entity.label if query is None else query, tool=tool, counterparts=tuple(found)
-    )
+    return CounterpartAnswer(query=entity.label, tool=tool, counterparts=tuple(found))
 
 
 def _stated_and_recorded(reader: _Reader, iri: str) -> list[Counterpart]:
@@ -452,6 +484,10 @@ def timeline(kg: KnowledgeGraph, *, about: str | None = None) -> tuple[TimelineE
     article's date and the later source's date stand side by side. ``about``: only events
     about that entity IRI.
     """
+    return _memo(kg, ("timeline", about), lambda: _timeline(kg, about))
+
+
+def _timeline(kg: KnowledgeGraph, about: str | None) -> tuple[TimelineEvent, ...]:
     reader = _Reader(kg)
     events = sorted({row["ev"].value for row in kg.query(_EVENTS).bindings()})
     nested: dict[str, list[CorrectionRef]] = defaultdict(list)
@@ -495,6 +531,10 @@ def timeline(kg: KnowledgeGraph, *, about: str | None = None) -> tuple[TimelineE
 
 def entity_facts(kg: KnowledgeGraph, entity: EntityRef) -> EntityFacts:
     """Everything the graph says about ``entity``, grouped for a page or the REST answer."""
+    return _memo(kg, ("entity", entity), lambda: _entity_facts(kg, entity))
+
+
+def _entity_facts(kg: KnowledgeGraph, entity: EntityRef) -> EntityFacts:
     reader = _Reader(kg)
     iri = entity.iri
     dates: list[Fact] = []
