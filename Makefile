@@ -7,7 +7,7 @@ PORT   ?= 8000
 ARGS   ?=
 PKG_DIRS := graph ontology api viz
 
-.PHONY: serve test install link lint typecheck pytest bench clean
+.PHONY: serve test install link lint typecheck pytest bench clean soak
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ pytest: link
 	$(BIN)/pytest $(ARGS)
 
 test: lint typecheck pytest
+
+# Load soak: 50 clients x 60 s, without and then with a runaway query in flight; prints
+# requests/s, p50/p99, errors and the client's own ceiling. ARGS passes options (--url, ...).
+soak: link
+	$(BIN)/python tests/soak.py --clients 50 --duration 60 $(ARGS)
 
 # Benchmarks (bench/README.md): the `bench` extra (rdflib-endpoint, matplotlib) into the venv, and
 # wrk + hyperfine from Debian where we may install them (else bench/ falls back to Python client processes).

@@ -1,0 +1,324 @@
+"""Load generator for mlkg: many concurrent clients on loopback, with or without a runaway query.
+
+Clients are asyncio tasks with ``httpx.AsyncClient`` spread over several *processes*, so the
+client is not the bottleneck (its own ceiling, against a trivial HTTP server, is measured by
+:func:`ceiling` and reported beside the figures). Each client sends light requests, a mix of
+REST and SPARQL, one after another until the time is up (a bounded loop that stops by itself).
+The runaway is one cross-product query kept in flight the whole time: it runs to the query
+time limit (503), and is sent again at once.
+
+Used by ``tests/test_load.py`` (a short run in ``make test``) and by ``make soak``::
+
+    python tests/soak.py --clients 50 --duration 60          # starts its own mlkg serve
+    python tests/soak.py --url http://127.0.0.1:8000 ...     # or drives a running one
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing as mp
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+CHEAP_SPARQL = "SELECT ?l WHERE { ent:PyTorch skos:prefLabel ?l }"
+COUNTERPARTS_SPARQL = (
+    "SELECT ?a ?b WHERE { ?c a mlkg:Correspondence ; mlkg:tool ?a, ?b . FILTER(STR(?a) < STR(?b)) }"
+)
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+JSON_RESULTS = {"Accept": "application/sparql-results+json"}
+
+#: The light requests: (name, method, path, params/body, headers). Every one answers 200.
+MIX: list[tuple[str, str, str, dict[str, str], dict[str, str]]] = [
+    ("counterparts", "GET", "/api/counterparts", {"tool": "tf serving"}, {}),
+    ("counterparts-typo", "GET", "/api/counterparts", {"tool": "Kears"}, {}),
+    ("search", "GET", "/api/search", {"q": "torch"}, {}),
+    ("entity-json", "GET", "/api/entities/TorchServe", {}, {}),
+    ("entity-turtle", "GET", "/entity/PyTorch", {}, {"Accept": "text/turtle"}),
+    ("health", "GET", "/health", {}, {}),
+    ("sparql-get", "GET", "/sparql", {"query": CHEAP_SPARQL}, JSON_RESULTS),
+    ("sparql-post", "POST", "/sparql", {"query": COUNTERPARTS_SPARQL}, JSON_RESULTS),
+    ("sparql-ask", "GET", "/sparql", {"query": "ASK { ent:TorchServe mlkg:counterpartOf ?x }"}, JSON_RESULTS),
+]
+
+
+@dataclass
+class LoadResult:
+    """What a run measured over the light requests."""
+
+    clients: int
+    seconds: float
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    error_samples: list[str] = field(default_factory=list)
+    runaways: int = 0
+    runaway_statuses: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies) + self.errors
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def summary(self, label: str) -> str:
+        line = (
+            f"{label}: {self.clients} clients x {self.seconds:.1f} s: {self.requests} requests, "
+            f"{self.rps:.0f} req/s, p50 {self.percentile(50) * 1000:.1f} ms, "
+            f"p99 {self.percentile(99) * 1000:.1f} ms, errors {self.errors}"
+        )
+        if self.runaways:
+            line += f"; runaway queries sent {self.runaways} {self.runaway_statuses}"
+        return line
+
+
+# -- the client side (runs in each client process) ----------------------------------------------
+#
+# A minimal HTTP/1.1 keep-alive client on asyncio streams: every request is encoded once up
+# front, and a response is read by its Content-Length (or chunks). httpx costs ~10x more CPU
+# per request, which on a small machine makes the client, not the server, the bottleneck.
+
+
+def _encode(host: str, method: str, path: str, params: dict[str, str], headers: dict[str, str]) -> bytes:
+    from urllib.parse import urlencode
+
+    lines = [f"Host: {host}", "Connection: keep-alive", *(f"{k}: {v}" for k, v in headers.items())]
+    body = b""
+    if method == "GET":
+        target = path + ("?" + urlencode(params) if params else "")
+    else:
+        target = path
+        body = urlencode(params).encode()
+        lines += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
+    return (f"{method} {target} HTTP/1.1\r\n" + "\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length, chunked = 0, False
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        name = name.strip().lower()
+        if name == b"content-length":
+            length = int(value)
+        elif name == b"transfer-encoding" and b"chunked" in value.lower():
+            chunked = True
+    if not chunked:
+        return status, await reader.readexactly(length)
+    body = b""
+    while True:
+        size = int((await reader.readuntil(b"\r\n")).strip().split(b";")[0], 16)
+        body += await reader.readexactly(size + 2)
+        if size == 0:
+            return status, body
+
+
+async def _client(
+    host: str, port: int, requests: list[bytes], deadline: float, offset: int, out: dict[str, Any]
+) -> None:
+    reader, writer = await asyncio.open_connection(host, port)
+    index = offset
+    try:
+        while time.monotonic() < deadline:
+            request = requests[index % len(requests)]
+            index += 1
+            started = time.perf_counter()
+            try:
+                writer.write(request)
+                status, body = await _read_response(reader)
+                ok, detail = status == 200, f"{request[:60]!r} -> {status} {body[:120]!r}"
+            except (OSError, asyncio.IncompleteReadError, ValueError) as err:
+                ok, detail = False, f"{request[:60]!r} -> {type(err).__name__}: {err}"
+                writer.close()
+                reader, writer = await asyncio.open_connection(host, port)
+            if ok:
+                out["latencies"].append(time.perf_counter() - started)
+            else:
+                out["errors"] += 1
+                if len(out["samples"]) < 5:
+                    out["samples"].append(detail)
+    finally:
+        writer.close()
+
+
+async def _clients(base: str, clients: int, seconds: float, first: int) -> dict[str, Any]:
+    url = httpx.URL(base)
+    host, port = url.host, url.port or 80
+    requests = [_encode(f"{host}:{port}", m, path, params, headers) for _, m, path, params, headers in MIX]
+    out: dict[str, Any] = {"latencies": [], "errors": 0, "samples": []}
+    deadline = time.monotonic() + seconds
+    await asyncio.gather(*(_client(host, port, requests, deadline, first + i, out) for i in range(clients)))
+    return out
+
+
+def _client_process(base: str, clients: int, seconds: float, first: int, start_at: float, queue: Any) -> None:
+    delay = start_at - time.time()
+    if delay > 0:
+        time.sleep(delay)  # every process starts at the same moment
+    queue.put(asyncio.run(_clients(base, clients, seconds, first)))
+
+
+def run_load(
+    base: str, clients: int, seconds: float, *, processes: int = 2, runaway: bool = False
+) -> LoadResult:
+    """``clients`` concurrent clients for ``seconds`` against ``base``; optionally one runaway in flight."""
+    context = mp.get_context("spawn")
+    queue = context.Queue()
+    processes = max(1, min(processes, clients))
+    shares = [clients // processes + (1 if i < clients % processes else 0) for i in range(processes)]
+    start_at = time.time() + 1.5  # time for the spawned interpreters to import httpx
+    procs = [
+        context.Process(target=_client_process, args=(base, n, seconds, sum(shares[:i]), start_at, queue))
+        for i, n in enumerate(shares)
+    ]
+    for proc in procs:
+        proc.start()
+    result = LoadResult(clients=clients, seconds=seconds)
+    stop = threading.Event()
+    runner = threading.Thread(target=_runaway, args=(base, stop, result), daemon=True) if runaway else None
+    if runner:
+        runner.start()
+    for _ in procs:
+        part = queue.get(timeout=seconds + 120)
+        result.latencies += part["latencies"]
+        result.errors += part["errors"]
+        result.error_samples += part["samples"]
+    for proc in procs:
+        proc.join(30)
+    stop.set()
+    if runner:
+        runner.join(120)
+    return result
+
+
+def _runaway(base: str, stop: threading.Event, result: LoadResult) -> None:
+    """Keep one runaway query in flight until ``stop``; count how each ended."""
+    with httpx.Client(timeout=300) as http:
+        while not stop.is_set():
+            response = http.post(base + "/sparql", data={"query": RUNAWAY}, headers=JSON_RESULTS)
+            result.runaways += 1
+            result.runaway_statuses[response.status_code] = (
+                result.runaway_statuses.get(response.status_code, 0) + 1
+            )
+
+
+# -- the client's ceiling ---------------------------------------------------------------------------
+
+
+def _trivial_server(port: int, ready: Any) -> None:
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        body = b'{"status":"ok"}'
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = next(
+                    (
+                        int(line.split(b":")[1])
+                        for line in head.split(b"\r\n")
+                        if line.lower().startswith(b"content-length")
+                    ),
+                    0,
+                )
+                if length:
+                    await reader.readexactly(length)
+                writer.write(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                    % (len(body), body)
+                )
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            writer.close()
+
+    async def main() -> None:
+        server = await asyncio.start_server(handle, "127.0.0.1", port, backlog=1024)
+        ready.set()
+        async with server:
+            await server.serve_forever()
+
+    asyncio.run(main())
+
+
+def ceiling(clients: int, seconds: float, *, processes: int = 2) -> LoadResult:
+    """The same client against a trivial asyncio HTTP server: what the client itself can do."""
+    with _socket_port() as port:
+        pass
+    context = mp.get_context("spawn")
+    ready = context.Event()
+    server = context.Process(target=_trivial_server, args=(port, ready), daemon=True)
+    server.start()
+    try:
+        ready.wait(30)
+        return run_load(f"http://127.0.0.1:{port}", clients, seconds, processes=processes)
+    finally:
+        server.terminate()
+        server.join(5)
+
+
+class _socket_port:
+    """A free loopback port (context manager so the probing socket is closed before use)."""
+
+    def __enter__(self) -> int:
+        import socket
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        return int(self.sock.getsockname()[1])
+
+    def __exit__(self, *exc: object) -> None:
+        self.sock.close()
+
+
+def p99_ratio(baseline: LoadResult, loaded: LoadResult) -> float:
+    return loaded.percentile(99) / baseline.percentile(99)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds per run")
+    parser.add_argument("--processes", type=int, default=2, help="client processes")
+    parser.add_argument("--url", help="drive this running server instead of starting one")
+    parser.add_argument("--query-timeout", type=float, default=10.0, help="for the server started here")
+    args = parser.parse_args(argv)
+
+    server = None
+    if args.url is None:
+        from conftest import LiveServer  # the tests' helper: mlkg serve on a free port
+
+        server = LiveServer("--query-timeout", str(args.query_timeout))
+        base = server.url
+    else:
+        base = args.url.rstrip("/")
+    try:
+        top = ceiling(args.clients, min(10.0, args.duration), processes=args.processes)
+        print(top.summary("client ceiling (trivial server)"), flush=True)
+        plain = run_load(base, args.clients, args.duration, processes=args.processes)
+        print(plain.summary("light requests"), flush=True)
+        loaded = run_load(base, args.clients, args.duration, processes=args.processes, runaway=True)
+        print(loaded.summary("light requests + 1 runaway"), flush=True)
+        ratio = p99_ratio(plain, loaded)
+        print(f"p99 with a runaway / without: {ratio:.2f}x (target <= 2x)", flush=True)
+        for sample in (plain.error_samples + loaded.error_samples)[:10]:
+            print("error:", sample)
+        failed = plain.errors or loaded.errors or ratio > 2
+        return 1 if failed else 0
+    finally:
+        if server is not None:
+            server.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
