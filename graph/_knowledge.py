@@ -69,6 +69,7 @@ class KnowledgeGraph:
         self.engine = engine
         self.config = config
         self.files = list(files)
+        self._triple_count: int | None = None
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -198,9 +199,18 @@ class KnowledgeGraph:
         return {g.value: int(n.value) for g, n in answer.rows}  # type: ignore[union-attr]
 
     def triple_count(self) -> int:
-        """Distinct triples in the union default graph."""
+        """Distinct triples in the union default graph.
+
+        Counted once on the embedded engines (their data cannot change after loading); a
+        remote store is asked every time, which also tells whether it is still there.
+        """
+        if self._triple_count is not None:
+            return self._triple_count
         answer = self.engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        return int(answer.rows[0][0].value)  # type: ignore[union-attr]
+        count = int(answer.rows[0][0].value)  # type: ignore[union-attr]
+        if self.config.engine != "remote":
+            self._triple_count = count
+        return count
 
     def stats(self) -> GraphStats:
         """Triples in all and per named graph, and entities per (asserted) class."""
