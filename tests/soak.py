@@ -44,7 +44,10 @@ MIX: list[tuple[str, str, str, dict[str, str], dict[str, str]]] = [
     ("sparql-get", "GET", "/sparql", {"query": CHEAP_SPARQL}, JSON_RESULTS),
     ("sparql-post", "POST", "/sparql", {"query": COUNTERPARTS_SPARQL}, JSON_RESULTS),
     ("sparql-ask", "GET", "/sparql", {"query": "ASK { ent:TorchServe mlkg:counterpartOf ?x }"}, JSON_RESULTS),
+    ("sparql-fresh", "GET", "/sparql", {"query": CHEAP_SPARQL}, JSON_RESULTS),
 ]
+#: Sent with a new comment each time, so a worker runs it (not the server's answer cache).
+FRESH = "sparql-fresh"
 
 
 @dataclass
@@ -127,7 +130,7 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
 
 
 async def _client(
-    host: str, port: int, requests: list[bytes], deadline: float, offset: int, out: dict[str, Any]
+    host: str, port: int, requests: list[bytes | None], deadline: float, offset: int, out: dict[str, Any]
 ) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     index = offset
@@ -135,6 +138,9 @@ async def _client(
         while time.monotonic() < deadline:
             request = requests[index % len(requests)]
             index += 1
+            if request is None:  # the fresh query: unique text
+                query = f"{CHEAP_SPARQL} # client {offset} request {index}"
+                request = _encode(f"{host}:{port}", "GET", "/sparql", {"query": query}, JSON_RESULTS)
             started = time.perf_counter()
             try:
                 writer.write(request)
@@ -157,7 +163,10 @@ async def _client(
 async def _clients(base: str, clients: int, seconds: float, first: int) -> dict[str, Any]:
     url = httpx.URL(base)
     host, port = url.host, url.port or 80
-    requests = [_encode(f"{host}:{port}", m, path, params, headers) for _, m, path, params, headers in MIX]
+    requests: list[bytes | None] = [
+        None if name == FRESH else _encode(f"{host}:{port}", m, path, params, headers)
+        for name, m, path, params, headers in MIX
+    ]
     out: dict[str, Any] = {"latencies": [], "errors": 0, "samples": []}
     deadline = time.monotonic() + seconds
     await asyncio.gather(*(_client(host, port, requests, deadline, first + i, out) for i in range(clients)))
