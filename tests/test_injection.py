@@ -114,3 +114,16 @@ def test_a_hostile_label_is_found_as_exactly_that_text(app: TestClient, label: s
     assert "TensorFlowServing" in {c["id"] for c in body["counterparts"]}
     facts = app.get("/api/entities/HostileTool").json()
     assert facts["label"] == HOSTILE_LABEL and set(HOSTILE_ALT) <= set(facts["alt_labels"])
+
+
+@pytest.mark.parametrize(
+    "prefix", ["/viz/static/", "/docs/assets/", "/static/", "/entity/", "/api/entities/"]
+)
+@pytest.mark.parametrize(
+    "name", ["../../../../../../etc/passwd", "..%2F..%2F..%2F..%2Fetc%2Fpasswd", "%2e%2e/%2e%2e/etc/passwd"]
+)
+def test_file_names_cannot_climb_out(app: TestClient, prefix: str, name: str) -> None:
+    """Asset routes serve their own files only: a path that climbs out is a 404, never a file."""
+    response = app.get(prefix + name)
+    assert response.status_code in (400, 404), f"{prefix}{name}: {response.status_code}"
+    assert "root:" not in response.text
