@@ -26,6 +26,10 @@ _FINGERPRINT_FILE = "mlkg-fingerprint.txt"
 #: Deepest bracket nesting a query may have. The engines' parsers recurse per level and
 #: Oxigraph's overflows its stack (a crash, not an error) somewhere past a few thousand.
 MAX_QUERY_NESTING = 256
+#: Most operator and separator tokens a query may have (``+ || / . ;`` UNION OPTIONAL ...).
+#: A flat chain is a deep tree to the engines: Oxigraph overflows its stack (a crash) from
+#: about 7,000 chained ``+`` or triple patterns; no real query comes near this.
+MAX_QUERY_OPERATORS = 2000
 
 
 @dataclass(frozen=True)
@@ -176,6 +180,11 @@ class KnowledgeGraph:
             raise QueryTooLarge(
                 f"the query nests {shape.max_depth} levels of brackets deep; "
                 f"the limit is {MAX_QUERY_NESTING}: flatten the groups"
+            )
+        if shape.operators > MAX_QUERY_OPERATORS:
+            raise QueryTooLarge(
+                f"the query has {shape.operators} operators and separators; the limit is "
+                f"{MAX_QUERY_OPERATORS}: split it, or put long lists of values in VALUES"
             )
         if shape.form == "update":
             raise QueryRefused(

@@ -58,6 +58,9 @@ class SparqlShape:
     """True where the text has FROM / FROM NAMED."""
     max_depth: int = 0
     """Deepest nesting of ``{ ( [`` brackets: parsers recurse on it."""
+    operators: int = 0
+    """Operator and separator tokens (``+ || / | . ;`` UNION OPTIONAL...): a long flat chain of
+    them is as deep a tree to the engines as nested brackets."""
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -104,6 +107,7 @@ def inspect_sparql(text: str) -> SparqlShape:
         service_iris=tuple(dict.fromkeys(raw.service_iris + unescaped.service_iris)),
         has_dataset_clause=raw.has_dataset_clause or unescaped.has_dataset_clause,
         max_depth=max(raw.max_depth, unescaped.max_depth),
+        operators=max(raw.operators, unescaped.operators),
     )
 
 
@@ -112,7 +116,7 @@ def _inspect(text: str) -> SparqlShape:
     form: QueryForm = "unknown"
     services: list[str] = []
     has_from = False
-    depth = max_depth = 0
+    depth = max_depth = operators = 0
     for index, (kind, value) in enumerate(tokens):
         if kind == "other":
             if value in "{([":
@@ -120,10 +124,13 @@ def _inspect(text: str) -> SparqlShape:
                 max_depth = max(max_depth, depth)
             elif value in "})]":
                 depth -= 1
+            elif value in _OPERATORS and not (value == "." and _between_digits(tokens, index)):
+                operators += 1
             continue
         if kind != "word" or ":" in value:
             continue
         word = value.upper()
+        operators += word in _CHAINING_WORDS
         if form == "unknown":
             if word in _QUERY_FORMS:
                 form = word.lower()  # type: ignore[assignment]
@@ -141,8 +148,23 @@ def _inspect(text: str) -> SparqlShape:
                 target_kind, target = rest[0]
                 services.append(target[1:-1] if target_kind == "iri" else target)
     return SparqlShape(
-        form=form, service_iris=tuple(services), has_dataset_clause=has_from, max_depth=max_depth
+        form=form,
+        service_iris=tuple(services),
+        has_dataset_clause=has_from,
+        max_depth=max_depth,
+        operators=operators,
     )
+
+
+_OPERATORS = frozenset("+-*/|&!^.;,=<>")
+_CHAINING_WORDS = frozenset({"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "VALUES", "GRAPH"})
+
+
+def _between_digits(tokens: list[tuple[str, str]], index: int) -> bool:
+    """Whether the token at ``index`` sits between two digits (the point of a decimal)."""
+    before = tokens[index - 1][1] if index > 0 else ""
+    after = tokens[index + 1][1] if index + 1 < len(tokens) else ""
+    return before[-1:].isdigit() and after[:1].isdigit()
 
 
 def with_values(text: str, values: dict[str, str]) -> str:
