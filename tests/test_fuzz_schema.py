@@ -5,9 +5,7 @@ constraints to break) must get an answer that is not a 5xx, whose status code an
 Content-Type are declared, and whose body matches the declared schema. The app runs
 in-process through its ASGI interface, its lifespan (graph, query workers) started once.
 
-Gaps in the OpenAPI document that belong to another module are listed in ``KNOWN_GAPS``:
-the fuzzing still runs there (no 5xx, schema-conformant bodies) with only that one check
-left out, and ``test_known_gap_is_still_open`` fails once a gap is fixed so the entry goes.
+Every check runs on every operation, but for ``INAPPLICABLE`` ones (see there).
 """
 
 from __future__ import annotations
@@ -20,7 +18,6 @@ from typing import Any
 import pytest
 import schemathesis
 from adversarial import report
-from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS, load_all_checks
@@ -51,24 +48,14 @@ RUNS = [
     if mode == GenerationMode.POSITIVE or _breakable(operation)
 ]
 
-#: Checks that cannot apply: a schema-valid ``query`` string is rarely valid SPARQL, and a
-#: format the schema lists may not suit the query's form, so a 400/406 there is the right answer.
+#: Checks that cannot apply, because OpenAPI cannot say what makes a schema-valid value right:
+#: a ``query`` string is rarely valid SPARQL and a listed format may not suit the query's form
+#: (400/406 is the right answer); a ``focus`` must name an existing entity and ``depth`` needs
+#: a focus (404/400, both declared). The status-code and body checks still run there.
 INAPPLICABLE: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/sparql"): ("positive_data_acceptance",),
     ("POST", "/sparql"): ("positive_data_acceptance",),
-}
-#: (method, path) -> (checks left out, what is wrong, reproduction). Owners: see the report.
-KNOWN_GAPS: dict[tuple[str, str], tuple[tuple[str, ...], str, str]] = {
-    ("GET", "/sparql"): (
-        ("negative_data_rejection",),
-        "an empty format= is answered 200 (as if absent) though the declared enum does not allow it",
-        "GET /sparql?format=",
-    ),
-    ("GET", "/viz"): (
-        ("status_code_conformance", "positive_data_acceptance"),
-        "/viz answers 400 (depth without focus) and 404 (unknown focus), neither declared",
-        "GET /viz?depth=0",
-    ),
+    ("GET", "/viz"): ("positive_data_acceptance",),
 }
 
 
@@ -95,8 +82,7 @@ def test_every_operation_answers_within_its_schema(
     api_schema: Any, method: str, path: str, mode: GenerationMode
 ) -> None:
     operation = api_schema[path][method]
-    gap = KNOWN_GAPS.get((method, path))
-    excluded = _checks((gap[0] if gap else ()) + INAPPLICABLE.get((method, path), ()))
+    excluded = _checks(INAPPLICABLE.get((method, path), ()))
 
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
@@ -108,9 +94,3 @@ def test_every_operation_answers_within_its_schema(
         case.validate_response(response, excluded_checks=excluded)
 
     fuzz()
-
-
-def test_known_gaps_are_still_open(client: TestClient) -> None:
-    """Each listed gap is real today; when its owner fixes it, this fails: drop the entry."""
-    assert client.get("/sparql?format=").status_code == 200, KNOWN_GAPS[("GET", "/sparql")]
-    assert not {"400", "404"} & set(_PATHS["/viz"]["get"]["responses"]), KNOWN_GAPS[("GET", "/viz")]

@@ -526,3 +526,9 @@ def test_accept_parsing_follows_the_rfc() -> None:
     assert negotiate("nonsense, text/csv;q=bad, */*;q=0.3", offers) == "application/sparql-results+json"
     ranges = parse_accept("text/html;level=1;q=0.7")
     assert ranges[0].quality == 0.7 and ranges[0].params == (("level", "1"),)
+
+
+def test_an_empty_format_is_refused_with_a_hint(client: TestClient) -> None:
+    answer = client.get("/sparql", params={"query": "ASK {}", "format": ""})
+    assert answer.status_code == 400
+    assert "format= is empty" in answer.text

@@ -205,7 +205,11 @@ async def _read_request(request: Request, max_bytes: int) -> QueryRequest:
             raise ProtocolError(400, f"graph IRI {iri!r} is not a valid absolute IRI") from None
     if default is not None or named is not None:
         default, named = default or [], named or []
-    return QueryRequest(queries, default, named, formats[0] if formats and formats[0].strip() else None)
+    if formats and not formats[0].strip():
+        raise ProtocolError(
+            400, "format= is empty; leave it out to negotiate by Accept, or name one (json, csv, turtle...)"
+        )
+    return QueryRequest(queries, default, named, formats[0] if formats else None)
 
 
 # -- choosing the answer's format ---------------------------------------------------------

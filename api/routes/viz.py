@@ -18,7 +18,15 @@ from ..deps import KG
 router = APIRouter(tags=["viz"])
 
 
-@router.get("/viz", response_class=HTMLResponse, summary="Interactive picture of the graph")
+@router.get(
+    "/viz",
+    response_class=HTMLResponse,
+    summary="Interactive picture of the graph",
+    responses={
+        400: {"description": "an unknown kind or ecosystem, or a depth without a focus"},
+        404: {"description": "no entity with the focus id"},
+    },
+)
 def viz_page(
     kg: KG,
     focus: Annotated[
