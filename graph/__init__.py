@@ -37,6 +37,7 @@ from ._errors import (
 )
 from ._knowledge import ENGINES, EngineName, GraphConfig, GraphStats, KnowledgeGraph
 from ._loading import INFERRED_GRAPH, RDF_EXTENSIONS
+from ._memo import remember
 from ._projection import to_networkx
 from ._resolve import EntityRef, NameIndex, Resolution, SearchHit, name_index, normalise, resolve, search
 from ._results import (
@@ -100,6 +101,7 @@ __all__ = [
     "media_types_for",
     "name_index",
     "normalise",
+    "remember",
     "resolve",
     "resolve_format",
     "search",

@@ -8,18 +8,17 @@ use), so the two always answer alike.
 
 from __future__ import annotations
 
-import threading
-import weakref
-from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Literal
 
 import pyoxigraph as ox
 
 from mlkg.ontology import DCTERMS, ENT, MLKG, PROV, RDF, RDFS, SCHEMA, SKOS, local_name
 
 from ._loading import INFERRED_GRAPH
+from ._memo import remember
 from ._resolve import EntityRef, NameIndex, name_index
 
 if TYPE_CHECKING:
@@ -65,33 +64,6 @@ _AGENT_PREDICATES = {
     DCTERMS + "publisher",
 }
 _DATE_TYPES = {"date", "gYearMonth", "gYear", "dateTime"}
-_T = TypeVar("_T")
-_MEMO_SIZE = 2048
-_MEMOS: weakref.WeakKeyDictionary[KnowledgeGraph, OrderedDict[Hashable, object]] = weakref.WeakKeyDictionary()
-_MEMO_LOCK = threading.Lock()
-
-
-def _memo(kg: KnowledgeGraph, key: Hashable, build: Callable[[], _T]) -> _T:
-    """``build()``, worked out once per graph and key while the data cannot change.
-
-    The embedded engines' data is fixed once loaded, so an answer is too; a remote store may
-    change under us and is asked every time.
-    """
-    if kg.config.engine == "remote":
-        return build()
-    with _MEMO_LOCK:
-        memo = _MEMOS.setdefault(kg, OrderedDict())
-        if key in memo:
-            memo.move_to_end(key)
-            return memo[key]  # type: ignore[return-value]
-    value = build()
-    with _MEMO_LOCK:
-        memo[key] = value
-        while len(memo) > _MEMO_SIZE:
-            memo.popitem(last=False)
-    return value
-
-
 _HIDDEN = {SKOS + "prefLabel", SKOS + "altLabel", SKOS + "definition", RDF + "type", PROV + "wasDerivedFrom"}
 
 
@@ -325,7 +297,7 @@ def counterparts(
     unless another correspondence already names it. With no correspondence at all, tools of
     the other ecosystem that share one of the entity's functions come back, marked inferred.
     """
-    answer = _memo(kg, ("counterparts", entity, to), lambda: _counterparts(kg, entity, to))
+    answer = remember(kg, ("counterparts", entity, to), lambda: _counterparts(kg, entity, to))
     return answer if query is None else replace(answer, query=query)
 
 
@@ -484,7 +456,7 @@ def timeline(kg: KnowledgeGraph, *, about: str | None = None) -> tuple[TimelineE
     article's date and the later source's date stand side by side. ``about``: only events
     about that entity IRI.
     """
-    return _memo(kg, ("timeline", about), lambda: _timeline(kg, about))
+    return remember(kg, ("timeline", about), lambda: _timeline(kg, about))
 
 
 def _timeline(kg: KnowledgeGraph, about: str | None) -> tuple[TimelineEvent, ...]:
@@ -531,7 +503,7 @@ def _timeline(kg: KnowledgeGraph, about: str | None) -> tuple[TimelineEvent, ...
 
 def entity_facts(kg: KnowledgeGraph, entity: EntityRef) -> EntityFacts:
     """Everything the graph says about ``entity``, grouped for a page or the REST answer."""
-    return _memo(kg, ("entity", entity), lambda: _entity_facts(kg, entity))
+    return remember(kg, ("entity", entity), lambda: _entity_facts(kg, entity))
 
 
 def _entity_facts(kg: KnowledgeGraph, entity: EntityRef) -> EntityFacts:

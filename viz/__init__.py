@@ -65,10 +65,15 @@ ENTITY_NAMESPACE = "https://w3id.org/mlkg/entity/"
 
 
 def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
-    """The networkx projection with everything the pictures show (definitions, dates, sources...)."""
-    from mlkg.graph import to_networkx
+    """The networkx projection with everything the pictures show (definitions, dates, sources...).
 
-    return to_networkx(kg, details=True)
+    Built once per graph and frozen (networkx raises on any change), since every page reads it.
+    """
+    import networkx as nx
+
+    from mlkg.graph import remember, to_networkx
+
+    return remember(kg, ("viz-projection",), lambda: nx.freeze(to_networkx(kg, details=True)))
 
 
 def graph_page(
