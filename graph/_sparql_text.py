@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 QueryForm = Literal["select", "ask", "construct", "describe", "update", "unknown"]
@@ -89,6 +90,7 @@ def _unescape(text: str) -> str:
     return _CODEPOINT_ESCAPE.sub(char, text)
 
 
+@lru_cache(maxsize=1024)  # one request asks several layers; the answer is a frozen value
 def inspect_sparql(text: str) -> SparqlShape:
     """Classify ``text`` as a query form or an update, and list SERVICE targets.
 
