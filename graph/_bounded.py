@@ -23,8 +23,9 @@ Design (kept deliberately small):
   is retired when its query ends (priority cannot be raised back without privileges).
 - The pool keeps ``workers`` processes and at least one *idle* one: whenever the last idle
   worker is taken, another is spawned ahead, up to ``max_workers`` (default ``workers + 4``).
-  So cheap queries keep being answered while several runaways wait for their limit. Extra
-  workers retire when they come back and the pool is above its size. When every worker up
+  So cheap queries keep being answered while several runaways wait for their limit. Workers
+  above the pool size retire once they have sat idle for a minute (not at once: that made the
+  pool spawn and retire a worker per request under steady load). When every worker up
   to the maximum is busy, a caller waits (bounded by ``timeout``) and then gets
   :class:`EngineUnavailable`.
 - :meth:`BoundedQueryRunner.run` blocks; async callers run it in a thread. Workers die with
@@ -74,6 +75,7 @@ if TYPE_CHECKING:
 
 _STARTUP_TIMEOUT = 60.0
 _DEMOTE_AFTER = 0.25
+_RETIRE_IDLE_AFTER = 60.0
 """Seconds after which a running query's worker drops to the lowest CPU priority."""
 _LINE = re.compile(r"line \d+")
 _ABSOLUTE = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:[^<>\s]*>$")  # written in full, not relative
@@ -233,6 +235,7 @@ class _Worker:
         self.process.start()
         child.close()
         self.demoted = False
+        self.idle_since = time.monotonic()
 
     def wait_ready(self, timeout: float) -> None:
         try:
@@ -486,15 +489,35 @@ class BoundedQueryRunner:
     def _release(self, worker: _Worker) -> None:
         with self._cond:
             self._busy.discard(worker)
-            total = len(self._idle) + len(self._busy) + self._starting + 1
-            surplus = total > self.workers and len(self._idle) >= 1
-            if not self._closed and not surplus and not worker.demoted:
+            if self._closed or worker.demoted:
+                retiring = [worker]
+            else:
+                worker.idle_since = time.monotonic()
                 self._idle.append(worker)
                 self._cond.notify()
-                return
-        worker.retire()
-        with self._cond:
-            self._replenish()
+                retiring = self._unused_surplus()
+        for old in retiring:
+            old.retire()
+        if retiring:
+            with self._cond:
+                self._replenish()
+
+    def _unused_surplus(self) -> list[_Worker]:
+        """Workers above the pool size that sat idle past ``_RETIRE_IDLE_AFTER`` (lock held).
+
+        Retiring a surplus worker as soon as it is free made the pool churn under steady
+        concurrency (take the last idle one, spawn a spare, retire it on release, again), each
+        spawn reloading the graph; now the pool keeps what sustained load made it grow to.
+        """
+        now = time.monotonic()
+        out: list[_Worker] = []
+        while len(self._idle) > 1 and len(self._idle) + len(self._busy) + self._starting > self.workers:
+            oldest = min(self._idle, key=lambda w: w.idle_since)
+            if now - oldest.idle_since < _RETIRE_IDLE_AFTER:
+                break
+            self._idle.remove(oldest)
+            out.append(oldest)
+        return out
 
     def _discard(self, worker: _Worker) -> None:
         with self._cond:
