@@ -128,6 +128,7 @@ class Correction(BaseModel):
     relation: Literal["corrects", "confirms"]
     date: str = Field(examples=["2021-12"])
     sources: list[Source]
+    graph: str = Field(examples=["since-2022"], description="the named graph (source layer) that dates it")
 
 
 class TimelineEvent(BaseModel):
@@ -140,6 +141,7 @@ class TimelineEvent(BaseModel):
     about: list[EntityRef]
     sources: list[Source]
     corrections: list[Correction]
+    graph: str = Field(examples=["article-2022"], description="the named graph (source layer) that dates it")
 
 
 class EntityFacts(BaseModel):

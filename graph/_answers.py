@@ -143,6 +143,8 @@ class CorrectionRef:
     relation: Literal["corrects", "confirms"]
     date: str
     sources: tuple[SourceRef, ...]
+    graph: str = ""
+    """The named graph (source layer) that dates it, e.g. ``since-2022``."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,8 @@ class TimelineEvent:
     about: tuple[EntityRef, ...]
     sources: tuple[SourceRef, ...]
     corrections: tuple[CorrectionRef, ...] = ()
+    graph: str = ""
+    """The named graph (source layer) that dates it, e.g. ``article-2022``."""
 
 
 @dataclass(frozen=True)
@@ -223,6 +227,11 @@ class _Reader:
     def first(self, iri: str, predicate: str) -> str | None:
         found = self.values(iri, predicate)
         return found[0] if found else None
+
+    def date_graph(self, event: str) -> str:
+        """The named graph (source layer) that gives ``event`` its date, by local name."""
+        graphs = sorted(g for p, _o, g in self.out(event) if p == MLKG + "date")
+        return local_name(graphs[0]) if graphs else ""
 
     def incoming(self, iri: str) -> list[tuple[str, str, str]]:
         """(subject, predicate, graph) of every statement with ``iri`` as object."""
@@ -475,6 +484,7 @@ def _timeline(kg: KnowledgeGraph, about: str | None) -> tuple[TimelineEvent, ...
                         relation=relation,  # type: ignore[arg-type]
                         date=reader.first(ev, MLKG + "date") or "",
                         sources=reader.sources(reader.values(ev, PROV + "wasDerivedFrom")),
+                        graph=reader.date_graph(ev),
                     )
                 )
         else:
@@ -493,6 +503,7 @@ def _timeline(kg: KnowledgeGraph, about: str | None) -> tuple[TimelineEvent, ...
                 about=tuple(reader.ref(s) for s in subjects),
                 sources=reader.sources(reader.values(ev, PROV + "wasDerivedFrom")),
                 corrections=tuple(sorted(nested.get(ev, ()), key=lambda c: (c.date, c.id))),
+                graph=reader.date_graph(ev),
             )
         )
     return tuple(sorted(answer, key=lambda e: (e.date, e.label, e.id)))

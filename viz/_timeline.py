@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-
-from mlkg.graph import INFERRED_GRAPH
-from mlkg.ontology import ONTOLOGY_GRAPH, local_name
 
 from ._style import NO_ECOSYSTEM, ecosystem_style
 
@@ -21,18 +18,6 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from mlkg.graph import KnowledgeGraph
-
-_EVENTS = f"""
-SELECT ?ev ?g ?label ?date ?kindlabel ?about ?src ?srclabel ?corrects ?confirms WHERE {{
-  GRAPH ?g {{ ?ev a mlkg:Event ; mlkg:date ?date }}
-  FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{INFERRED_GRAPH}>))
-  OPTIONAL {{ ?ev rdfs:label ?label }}
-  OPTIONAL {{ ?ev mlkg:eventKind ?kind OPTIONAL {{ ?kind rdfs:label ?kindlabel }} }}
-  OPTIONAL {{ ?ev mlkg:about ?about }}
-  OPTIONAL {{ ?ev prov:wasDerivedFrom ?src OPTIONAL {{ ?src rdfs:label ?srclabel }} }}
-  OPTIONAL {{ ?ev mlkg:corrects ?corrects }}
-  OPTIONAL {{ ?ev mlkg:confirms ?confirms }}
-}}"""
 
 WIDTH = 1180
 LEFT = 230
@@ -126,36 +111,35 @@ def date_text(text: str) -> str:
 
 
 def load_events(kg: KnowledgeGraph) -> list[Event]:
-    """Every dated event with its subjects, sources and the earlier event it corrects."""
+    """Every dated event (from :func:`mlkg.graph.timeline`), a correcting or confirming one
+    drawn as its own event pointing at the earlier one."""
+    from mlkg.graph import timeline
+
     found: dict[str, Event] = {}
-    sources: dict[str, set[str]] = defaultdict(set)
-    abouts: dict[str, set[str]] = defaultdict(set)
-    for row in kg.query(_EVENTS).bindings():
-        ev = local_name(row["ev"].value)
-        event = found.get(ev)
-        if event is None:
-            event = found[ev] = Event(
-                id=ev,
-                label=str(row["label"].value) if "label" in row else ev,
-                date=str(row["date"].value),
-                kind=str(row["kindlabel"].value) if "kindlabel" in row else "event",
-                about=[],
-                graph=local_name(row["g"].value),
+    for top in timeline(kg):
+        about = sorted(a.id for a in top.about)
+        found[top.id] = Event(
+            id=top.id,
+            label=top.label,
+            date=top.date,
+            kind=top.kind,
+            about=about,
+            sources=sorted(s.title for s in top.sources),
+            graph=top.graph,
+        )
+        for later in top.corrections:
+            found[later.id] = Event(
+                id=later.id,
+                label=later.label,
+                date=later.date,
+                kind=top.kind,
+                about=about,
+                sources=sorted(s.title for s in later.sources),
+                graph=later.graph,
+                corrects=top.id if later.relation == "corrects" else None,
+                confirms=top.id if later.relation == "confirms" else None,
             )
-        if "about" in row:
-            abouts[ev].add(local_name(row["about"].value))
-        if "src" in row:
-            sources[ev].add(str(row["srclabel"].value) if "srclabel" in row else local_name(row["src"].value))
-        if "corrects" in row:
-            event.corrects = local_name(row["corrects"].value)
-        if "confirms" in row:
-            event.confirms = local_name(row["confirms"].value)
-    for ev, event in found.items():
-        event.about = sorted(abouts[ev])
-        event.sources = sorted(sources[ev])
-    for event in found.values():
-        if event.corrects in found:
-            found[event.corrects].corrected = True
+            found[top.id].corrected |= later.relation == "corrects"
     return sorted(found.values(), key=lambda e: (date_value(e.date) or 0, e.id))
 
 
