@@ -31,10 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"mlkg.api.commands.{name}")
-        except ModuleNotFoundError:
-            continue  # a command whose issue has not landed yet
+        module = importlib.import_module(f"mlkg.api.commands.{name}")
         sub = subparsers.add_parser(
             name,
             help=module.HELP,
