@@ -49,7 +49,6 @@ import signal
 import sys
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
@@ -64,6 +63,7 @@ from ._errors import (
     QueryTimeout,
     UnsupportedFormat,
 )
+from ._memo import LruCache
 from ._results import ResultKind, serialize_result
 from ._sparql_text import _TOKEN, inspect_sparql
 
@@ -302,8 +302,7 @@ class BoundedQueryRunner:
         # The embedded engines' data cannot change while serving, so an answer is the same
         # bytes every time; a remote store may change under us, so it is never cached.
         self.cache_entries = 0 if self.in_process else max(0, cache_entries)
-        self._cache: OrderedDict[tuple[Any, ...], BoundedAnswer] = OrderedDict()
-        self._cache_lock = threading.Lock()
+        self._cache: LruCache[BoundedAnswer] = LruCache(self.cache_entries)
 
     # -- life cycle ----------------------------------------------------------------------
     def start(self) -> None:
@@ -367,21 +366,9 @@ class BoundedQueryRunner:
         """
         if not self.cache_entries:
             return None
-        key = _cache_key(sparql, media_type, default_graphs, named_graphs, row_limit, base_iri)
-        with self._cache_lock:
-            answer = self._cache.get(key)
-            if answer is not None:
-                self._cache.move_to_end(key)
-            return answer
-
-    def _remember(self, key: tuple[Any, ...], answer: BoundedAnswer) -> None:
-        if not self.cache_entries or len(answer.body) > _CACHE_MAX_BODY:
-            return
-        with self._cache_lock:
-            self._cache[key] = answer
-            self._cache.move_to_end(key)
-            while len(self._cache) > self.cache_entries:
-                self._cache.popitem(last=False)
+        return self._cache.get(
+            _cache_key(sparql, media_type, default_graphs, named_graphs, row_limit, base_iri)
+        )
 
     def run(
         self,
@@ -441,7 +428,8 @@ class BoundedQueryRunner:
                 reply = (*reply[:2], message, line, reply[4])
             _raise_error(reply)
         answer = BoundedAnswer(body=reply[1], kind=reply[2], truncated=reply[3])
-        self._remember(key, answer)
+        if len(answer.body) <= _CACHE_MAX_BODY:
+            self._cache.put(key, answer)
         return answer
 
     def _run_in_worker(self, job: _Job) -> tuple[Any, ...]:
