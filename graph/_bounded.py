@@ -364,8 +364,6 @@ class BoundedQueryRunner:
 
         Cheap and non-blocking, so async callers can try it before handing off to a thread.
         """
-        if not self.cache_entries:
-            return None
         return self._cache.get(
             _cache_key(sparql, media_type, default_graphs, named_graphs, row_limit, base_iri)
         )
@@ -390,14 +388,7 @@ class BoundedQueryRunner:
         :class:`QueryTimeout` past the limit, :class:`EngineUnavailable` when no worker is free.
         """
         key = _cache_key(sparql, media_type, default_graphs, named_graphs, row_limit, base_iri)
-        answer = self.cached(
-            sparql,
-            media_type,
-            default_graphs=default_graphs,
-            named_graphs=named_graphs,
-            row_limit=row_limit,
-            base_iri=base_iri,
-        )
+        answer = self._cache.get(key)
         if answer is not None:
             return answer
         self.kg.check_allowed(sparql)  # refuse updates and SERVICE before using a worker
