@@ -255,7 +255,9 @@ def _zygote_main(config: GraphConfig, control: Connection, handoff: Connection, 
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     _die_with_parent()
-    sandboxed = deny_network()  # before any data is read; inherited by every worker
+    # Before any data is read; inherited by every worker. An operator who allowed SERVICE
+    # hosts asked for outbound requests, so there the full-parse check is the only layer.
+    sandboxed = deny_network() if not config.allowed_service_hosts else False
     from ._knowledge import KnowledgeGraph
 
     try:
