@@ -101,11 +101,11 @@ class KnowledgeGraph:
 
     @staticmethod
     def _build(files: Sequence[SourceFile], validate: bool) -> ox.Store:
-        store = load_files(files)
+        store = load_files(files)  # parse errors are raised here, with file, line and column
         if validate:
-            from ._validation import validate_store
+            from ._validation import validate_files_isolated
 
-            violations = validate_store(store, {f.graph: str(f.path) for f in files})
+            violations = validate_files_isolated(files)  # its memory goes back to the OS after
             if violations:
                 raise ValidationError(violations)
         materialise(store)

@@ -85,7 +85,7 @@ def get_counterparts(
         Query(
             min_length=1,
             max_length=MAX_TEXT,
-            pattern=r"\S",
+            pattern=r"[^\s\x1c-\x1f]",
             description="The tool as you would type it: 'tf serving', 'torch.hub', 'tflite', 'Kears'...",
             examples=["tflite"],
         ),
@@ -101,7 +101,9 @@ def get_counterparts(
 @router.get("/api/search", response_model=list[models.SearchHit], summary="Ranked entities, for autocomplete")
 def get_search(
     kg: KG,
-    q: Annotated[str, Query(min_length=1, max_length=MAX_TEXT, pattern=r"\S", examples=["torch"])],
+    q: Annotated[
+        str, Query(min_length=1, max_length=MAX_TEXT, pattern=r"[^\s\x1c-\x1f]", examples=["torch"])
+    ],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> list[models.SearchHit]:
     """Entities whose labels match ``q`` best first (exact, then prefix, words, substring, typos)."""
