@@ -357,6 +357,9 @@ def test_large_graph_is_drawn_and_interactive_within_5_seconds(
 
 
 def test_docs_screenshot_exists() -> None:
-    """The README shows the picture; docs/screenshot.png is a real PNG of the graph view."""
-    shot = Path(__file__).resolve().parents[1] / "docs" / "screenshot.png"
-    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    """The README shows the answer (docs/screenshot.png) and the graph view (docs/graph-view.png)."""
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    readme = (docs.parent / "README.md").read_text(encoding="utf-8")
+    for name in ("screenshot.png", "graph-view.png"):
+        assert (docs / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f"](docs/{name})" in readme
