@@ -14,6 +14,7 @@ from ._answers import (
     EntityFacts,
     Fact,
     SourceRef,
+    SuccessorRef,
     TimelineEvent,
     ToolRef,
     counterparts,
@@ -55,9 +56,11 @@ from ._results import (
 )
 from ._sparql_text import SparqlShape, inspect_sparql
 from ._sssom import SSSOM_COLUMNS, SSSOM_MEDIA_TYPE, sssom_rows, sssom_tsv
+from ._today import ENDED_STATUSES, ended, holds_today
 
 __all__ = [
     "ECOSYSTEMS",
+    "ENDED_STATUSES",
     "ENGINES",
     "GRAPH_MEDIA_TYPES",
     "INFERRED_GRAPH",
@@ -93,6 +96,7 @@ __all__ = [
     "SearchHit",
     "SourceRef",
     "SparqlShape",
+    "SuccessorRef",
     "Term",
     "TimelineEvent",
     "ToolRef",
@@ -102,8 +106,10 @@ __all__ = [
     "Violation",
     "WorkerLimits",
     "counterparts",
+    "ended",
     "entity_facts",
     "entity_triples",
+    "holds_today",
     "inspect_sparql",
     "media_types_for",
     "name_index",

@@ -94,7 +94,8 @@ def get_counterparts(
         Literal["pytorch", "tensorflow"] | None, Query(description="Only counterparts in this ecosystem")
     ] = None,
 ) -> models.CounterpartAnswer | JSONResponse:
-    """Stated counterparts first, strongest first; retired ones followed to their successors."""
+    """What holds today first (strongest, then stated), then what held once, the 2022 article's pairs
+    marked; the tool's own fate in ``tool.successor`` and the whole answer in ``summary``."""
     return counterpart_answer(kg, checked_text(tool, "tool"), to)
 
 
