@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 
-from mlkg.graph import EngineUnavailable, KnowledgeGraph, MlkgError, QueryOutOfMemory, QueryTimeout
+from mlkg.graph import EngineUnavailable, KnowledgeGraph, MlkgError, QueryAborted, QueryTimeout
 
 from .conneg import AcceptTooLong
 from .middleware import PublicUrlMiddleware, RateLimitMiddleware, SecurityHeadersMiddleware
@@ -68,8 +68,8 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
     async def _timeout(_: Request, err: QueryTimeout) -> PlainTextResponse:
         return PlainTextResponse(str(err), status_code=503)
 
-    @app.exception_handler(QueryOutOfMemory)
-    async def _out_of_memory(_: Request, err: QueryOutOfMemory) -> PlainTextResponse:
+    @app.exception_handler(QueryAborted)
+    async def _out_of_memory(_: Request, err: QueryAborted) -> PlainTextResponse:
         return PlainTextResponse(str(err), status_code=503)
 
     @app.exception_handler(EngineUnavailable)

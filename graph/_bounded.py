@@ -21,7 +21,7 @@ Design (kept deliberately small):
 - The parent waits on the worker's pipe at most ``timeout`` seconds. Past that, or when the
   caller's ``cancel`` event is set (its client went away), it SIGKILLs the worker (the work
   stops at once) and forks a replacement. A worker that dies mid-query (past the memory cap)
-  gives :class:`QueryOutOfMemory`, and that text is refused at once for a while after. A query
+  gives :class:`QueryAborted`, and that text is refused at once for a while after. A query
   still running after 0.25 s has its worker reniced to 19, so short queries (and the HTTP
   server) keep the CPU while long ones grind; a reniced worker is retired when its query ends.
 - The pool keeps ``workers`` idle processes; when all are busy a new one is forked at once,
@@ -57,9 +57,9 @@ from typing import TYPE_CHECKING, Any
 from ._errors import (
     EngineUnavailable,
     MlkgError,
+    QueryAborted,
     QueryCancelled,
     QueryError,
-    QueryOutOfMemory,
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
@@ -220,7 +220,7 @@ def _answer(kg: KnowledgeGraph, job: _Job, max_result_bytes: int | None = None) 
             body = serialize_result(result, media_type)
         return ("ok", body, result.kind, result.truncation)
     except MemoryError:
-        return ("error", "QueryOutOfMemory", "", None, None)
+        return ("error", "QueryAborted", "", None, None)
     except MlkgError as err:
         line = getattr(err, "line", None)
         column = getattr(err, "column", None)
@@ -242,7 +242,7 @@ def _worker_loop(kg: KnowledgeGraph, conn: Connection, limits: WorkerLimits) -> 
             return
         reply = _answer(kg, job, limits.max_result_bytes)
         conn.send(reply)
-        if reply[1] == "QueryOutOfMemory":
+        if reply[1] == "QueryAborted":
             return  # the heap may be in a poor state: the parent starts a fresh worker
 
 
@@ -516,7 +516,7 @@ class BoundedQueryRunner:
 
         Raises what ``kg.query`` raises (:class:`QuerySyntaxError`, :class:`QueryRefused`...),
         :class:`UnsupportedFormat` when the answer cannot take ``media_type``,
-        :class:`QueryTimeout` past the limit, :class:`QueryOutOfMemory` past the memory limit,
+        :class:`QueryTimeout` past the limit, :class:`QueryAborted` past the memory limit,
         :class:`QueryCancelled` on ``cancel``, :class:`EngineUnavailable` when no worker is free.
         """
         key = _cache_key(sparql, media_type, default_graphs, named_graphs, row_limit, base_iri)
@@ -524,7 +524,7 @@ class BoundedQueryRunner:
         if answer is not None:
             return answer
         if self._failed.get(key[:1]):
-            raise QueryOutOfMemory(self._limit_mb)
+            raise QueryAborted(self._limit_mb)
         self.kg.check_allowed(sparql)  # refuse updates before using a worker
         if inspect_sparql(sparql).has_dataset_clause:
             blanked, from_default, from_named = split_dataset_clauses(sparql)
@@ -548,13 +548,13 @@ class BoundedQueryRunner:
         else:
             try:
                 reply = self._run_in_worker(job, cancel)
-            except QueryOutOfMemory:
+            except QueryAborted:
                 self._failed.put(key[:1], True)
                 raise
         if reply[0] == "error":
-            if reply[1] == "QueryOutOfMemory":
+            if reply[1] == "QueryAborted":
                 self._failed.put(key[:1], True)
-                raise QueryOutOfMemory(self._limit_mb)
+                raise QueryAborted(self._limit_mb)
             if base_iri is not None and reply[1] == "QuerySyntaxError" and reply[3]:
                 line = reply[3] - 1
                 message = _LINE.sub(f"line {line}", reply[2], count=1)
@@ -591,11 +591,11 @@ class BoundedQueryRunner:
             # The worker died mid-query: the memory cap (the engine aborts when an allocation
             # fails) or an engine fault.
             self._discard(worker)
-            raise QueryOutOfMemory(self._limit_mb) from None
+            raise QueryAborted(self._limit_mb) from None
         if reply is None:
             self._discard(worker)
             raise QueryTimeout(self.timeout)
-        if reply[1] == "QueryOutOfMemory":
+        if reply[1] == "QueryAborted":
             self._discard(worker)  # it exits after answering: do not hand it out again
         else:
             self._release(worker)

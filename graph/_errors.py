@@ -83,17 +83,20 @@ class QueryTimeout(QueryError):
         )
 
 
-class QueryOutOfMemory(QueryError):
-    """The query's worker process ended during evaluation: past the per-query memory limit
-    (or an engine fault). The same text is then refused at once for a while."""
+class QueryAborted(QueryError):
+    """The query's worker process ended during evaluation: past the per-query memory limit,
+    or an engine fault (a panic aborts the process). The same text is then refused at once
+    for a while, rather than let it end worker after worker."""
 
     def __init__(self, limit_mb: int | None) -> None:
         self.limit_mb = limit_mb
         limit = f"the {limit_mb} MB per-query memory limit" if limit_mb else "the memory available"
         super().__init__(
-            f"the query was stopped: it needed more than {limit} (or hit an engine fault); "
-            "narrow it (LIMIT, fewer cross products, shorter strings) or ask the operator to "
-            "raise MLKG_QUERY_MEMORY_MB"
+            f"the query was stopped: its worker process ended while evaluating it, past {limit} "
+            "or on an engine fault (Oxigraph aborts, for example, on ORDER BY over some mixes of "
+            "typed and plain literals); it is refused for a while. Narrow it (LIMIT, fewer cross "
+            "products, shorter strings, another ORDER BY) or ask the operator to raise "
+            "MLKG_QUERY_MEMORY_MB"
         )
 
 

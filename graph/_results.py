@@ -171,6 +171,54 @@ def media_types_for(kind: ResultKind) -> list[str]:
     return list(GRAPH_MEDIA_TYPES if kind == "graph" else SOLUTION_MEDIA_TYPES)
 
 
+#: Names of RDF formats by what a client's format hint says, for CONSTRUCT/DESCRIBE answers:
+#: SPARQLWrapper sends ``xml`` for RDF/XML, ``json`` for JSON-LD, ``n3`` for Turtle.
+_GRAPH_HINTS: dict[str, str] = {
+    "xml": "application/rdf+xml",
+    "rdf": "application/rdf+xml",
+    "rdf+xml": "application/rdf+xml",
+    "rdfxml": "application/rdf+xml",
+    "json": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "jsonld": "application/ld+json",
+    "n3": "text/turtle",
+    "text/n3": "text/turtle",
+    "text/rdf+n3": "text/turtle",
+    "application/x-turtle": "text/turtle",
+}
+#: The same for SELECT/ASK answers (``json``, ``xml``, ``csv``, ``tsv`` and the media types).
+_SOLUTION_HINTS: dict[str, str] = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "application/json": "application/sparql-results+json",
+    "application/xml": "application/sparql-results+xml",
+    "text/xml": "application/sparql-results+xml",
+}
+
+
+def format_for(hint: str, kind: ResultKind) -> str | None:
+    """The media type a format hint (``format=``, ``output=``, ``results=``) asks for, read
+    for an answer of ``kind`` (``xml`` is RDF/XML for a graph, SPARQL XML for solutions);
+    None when the hint names no format that answer can take.
+
+    >>> format_for("xml", "graph"), format_for("xml", "solutions"), format_for("csv", "graph")
+    ('application/rdf+xml', 'application/sparql-results+xml', None)
+    """
+    key = hint.strip().lower()
+    if kind == "graph":
+        media_type = _GRAPH_HINTS.get(key) or FORMAT_ALIASES.get(key, key)
+        return media_type if media_type in GRAPH_MEDIA_TYPES else None
+    media_type = _SOLUTION_HINTS.get(key) or FORMAT_ALIASES.get(key, key)
+    return media_type if media_type in SOLUTION_MEDIA_TYPES else None
+
+
+def is_format_name(hint: str) -> bool:
+    """Whether ``hint`` names a format for any answer (else it is likely a typo)."""
+    return format_for(hint, "graph") is not None or format_for(hint, "solutions") is not None
+
+
 def resolve_format(name: str) -> str:
     """A media type for a short name (``csv``, ``turtle``...) or a media type itself."""
     key = name.strip().lower()
@@ -332,9 +380,8 @@ def _csv_value(term: Term | None) -> str:
 def _write_csv(result: QueryResult) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    if result.kind == "boolean":
-        writer.writerow(["boolean"])
-        writer.writerow(["true" if result.boolean else "false"])
+    if result.kind == "boolean":  # no header: a bare true/false, as SPARQL readers take it
+        buffer.write("true\r\n" if result.boolean else "false\r\n")
     else:
         writer.writerow(result.variables)
         writer.writerows([_csv_value(v) for v in row] for row in result.rows)
@@ -343,7 +390,7 @@ def _write_csv(result: QueryResult) -> bytes:
 
 def _write_tsv(result: QueryResult) -> bytes:
     if result.kind == "boolean":
-        return b"?boolean\n" + (b"true\n" if result.boolean else b"false\n")
+        return b"true\n" if result.boolean else b"false\n"
     lines = ["\t".join(f"?{n}" for n in result.variables)]
     lines.extend("\t".join("" if v is None else str(v) for v in row) for row in result.rows)
     return ("\n".join(lines) + "\n").encode()

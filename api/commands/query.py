@@ -109,9 +109,9 @@ def run_bounded(kg: KnowledgeGraph, text: str, timeout: float | None) -> QueryRe
         sys.stderr.flush()
         os._exit(1)
     if isinstance(outcome[0], MemoryError):
-        from mlkg.graph import QueryOutOfMemory
+        from mlkg.graph import QueryAborted
 
-        raise QueryOutOfMemory(settings.query_memory_mb or None)
+        raise QueryAborted(settings.query_memory_mb or None)
     if isinstance(outcome[0], BaseException):
         raise outcome[0]
     return outcome[0]

@@ -39,14 +39,16 @@ from mlkg.graph import (
     EngineUnavailable,
     KnowledgeGraph,
     MlkgError,
+    QueryAborted,
     QueryCancelled,
-    QueryOutOfMemory,
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
     UnsupportedFormat,
     WorkerLimits,
+    format_for,
     inspect_sparql,
+    is_format_name,
     resolve_format,
     serialize_triples,
 )
@@ -96,7 +98,14 @@ SOLUTION_SYNONYMS = {
     "application/xml": "application/sparql-results+xml",
     "text/xml": "application/sparql-results+xml",
 }
-GRAPH_SYNONYMS = {"application/xml": "application/rdf+xml", "application/json": "application/ld+json"}
+GRAPH_SYNONYMS = {
+    "application/xml": "application/rdf+xml",
+    "application/json": "application/ld+json",
+    # Legacy names for Turtle that older clients still send.
+    "text/n3": "text/turtle",
+    "text/rdf+n3": "text/turtle",
+    "application/x-turtle": "text/turtle",
+}
 _SD = "http://www.w3.org/ns/sparql-service-description#"
 _FORMATS = "http://www.w3.org/ns/formats/"
 _VOID = "http://rdfs.org/ns/void#"
@@ -127,12 +136,14 @@ class ProtocolError(Exception):
 
 @dataclass(frozen=True)
 class QueryRequest:
-    """What a Protocol request asks: at most one query, the dataset, the format override."""
+    """What a Protocol request asks: at most one query, the dataset, the format hints."""
 
     queries: list[str]
     default_graphs: list[str] | None
     named_graphs: list[str] | None
-    format: str | None
+    formats: tuple[str, ...]
+    """``format=``, ``output=`` and ``results=`` values, in that order (clients such as
+    SPARQLWrapper send all three): hints read for the query's form, the first usable wins."""
 
 
 def _plain(status: int, message: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
@@ -206,9 +217,7 @@ async def _read_request(request: Request, max_bytes: int) -> QueryRequest:
         size = len(text.encode("utf-8"))
         if size > max_bytes:
             raise ProtocolError(413, f"the query is {size} bytes, over the {max_bytes}-byte limit")
-    formats = values.get("format", [])
-    if len(formats) > 1:
-        raise ProtocolError(400, "more than one format= parameter")
+    hints = [v for name in ("format", "output", "results") for v in values.get(name, [])]
     default, named = values.get("default-graph-uri"), values.get("named-graph-uri")
     for iri in (*(default or ()), *(named or ())):
         try:
@@ -217,11 +226,11 @@ async def _read_request(request: Request, max_bytes: int) -> QueryRequest:
             raise ProtocolError(400, f"graph IRI {iri!r} is not a valid absolute IRI") from None
     if default is not None or named is not None:
         default, named = default or [], named or []
-    if formats and not formats[0].strip():
+    if hints and not any(h.strip() for h in hints):
         raise ProtocolError(
             400, "format= is empty; leave it out to negotiate by Accept, or name one (json, csv, turtle...)"
         )
-    return QueryRequest(queries, default, named, formats[0] if formats else None)
+    return QueryRequest(queries, default, named, tuple(h for h in hints if h.strip()))
 
 
 # -- choosing the answer's format ---------------------------------------------------------
@@ -237,21 +246,28 @@ def _offers(graph_form: bool) -> tuple[list[str], dict[str, str]]:
     }
 
 
-def _choose(accept: str | None, fmt: str | None, graph_form: bool, what: str) -> str:
-    """The media type to answer with; ProtocolError 406 (or 400) when none fits."""
-    offers, canonical = _offers(graph_form)
+def _choose(accept: str | None, hints: tuple[str, ...], graph_form: bool, what: str) -> str:
+    """The media type to answer with; ProtocolError 406 (or 400) when none fits.
+
+    Format hints are read for the query's form (``xml`` is RDF/XML for CONSTRUCT, SPARQL XML
+    for SELECT) and the first usable one wins; hints that name formats this form cannot take
+    fall back to Accept. A lone hint that names no format at all is a 400 (a typo, likely).
+    """
+    offers = _offers(graph_form)[0]
     listed = ", ".join(GRAPH_MEDIA_TYPES if graph_form else SOLUTION_MEDIA_TYPES)
-    if fmt is not None:
+    for hint in hints:
+        wanted = format_for(hint, "graph" if graph_form else "solutions")
+        if wanted is not None:
+            return wanted
+    if len(hints) == 1 and not is_format_name(hints[0]):
         try:
-            wanted = resolve_format(fmt)
+            resolve_format(hints[0])
         except UnsupportedFormat as err:
             raise ProtocolError(400, str(err)) from None
-        if wanted not in canonical:
-            raise ProtocolError(406, f"format={fmt} cannot carry {what}; available: {listed}")
-        return wanted
     chosen = negotiate(accept, offers)
     if chosen is None:
-        raise ProtocolError(406, f"cannot answer {what} as {accept}; available: {listed}")
+        asked = f"format={hints[0]}" if hints else accept
+        raise ProtocolError(406, f"cannot answer {what} as {asked}; available: {listed}")
     return chosen
 
 
@@ -309,9 +325,20 @@ _FORMAT_PARAM = {
     "in": "query",
     "required": False,
     "description": "answer format, overriding Accept: json, xml, csv, tsv, turtle, nt, jsonld, rdfxml, "
-    "nquads, trig, or a media type",
+    "nquads, trig, n3, or a media type; read for the query's form (xml is RDF/XML for CONSTRUCT); "
+    "one the form cannot take falls back to Accept",
     "schema": {"type": "string", "enum": [*_FORMAT_NAMES, *SOLUTION_MEDIA_TYPES, *GRAPH_MEDIA_TYPES]},
 }
+_HINT_PARAMS = [
+    {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": "the same as format= (SPARQLWrapper and other clients send it); the first usable wins",
+        "schema": {"type": "string", "enum": list(_FORMAT_NAMES)},
+    }
+    for name in ("output", "results")
+]
 _GET_EXTRA = {
     "parameters": [
         {
@@ -323,10 +350,11 @@ _GET_EXTRA = {
         },
         *_GRAPH_PARAMS,
         _FORMAT_PARAM,
+        *_HINT_PARAMS,
     ]
 }
 _POST_EXTRA = {
-    "parameters": [*_GRAPH_PARAMS, _FORMAT_PARAM],
+    "parameters": [*_GRAPH_PARAMS, _FORMAT_PARAM, *_HINT_PARAMS],
     "requestBody": {
         "required": True,
         "content": {
@@ -380,7 +408,7 @@ async def sparql_endpoint(request: Request) -> Response:
         if not req.queries:
             if request.method == "POST":
                 raise ProtocolError(400, "no query: send query=... or an application/sparql-query body")
-            return await _describe_or_page(request, accept, req.format)
+            return await _describe_or_page(request, accept, req.formats[0] if req.formats else None)
         query = req.queries[0]
         # Linear, but a long text is still read off the event loop so no other request waits.
         shape = (
@@ -392,11 +420,11 @@ async def sparql_endpoint(request: Request) -> Response:
             raise ProtocolError(403, READ_ONLY)
         graph_form = shape.form in ("construct", "describe")
         what = f"a {shape.form.upper()} query" if shape.form != "unknown" else "this query"
-        if req.format is None and request.method == "GET":
+        if not req.formats and request.method == "GET":
             best = max(quality(parse_accept(accept), o) for o in _offers(graph_form)[0])
             if _wants_page(accept, best):
                 return _page(request, query)
-        media_type = _choose(accept, req.format, graph_form, what)
+        media_type = _choose(accept, req.formats, graph_form, what)
         return await _run(request, query, media_type, req, graph_form)
     except ProtocolError as err:
         return _plain(err.status, err.message, err.headers)
@@ -443,7 +471,7 @@ async def _run(
         return _plain(403, str(err))
     except UnsupportedFormat as err:
         return _plain(406, str(err))
-    except (QueryTimeout, QueryOutOfMemory) as err:
+    except (QueryTimeout, QueryAborted) as err:
         return _plain(503, str(err))
     except EngineUnavailable as err:
         return _plain(503, str(err), {"Retry-After": "5"})
@@ -494,7 +522,7 @@ async def _describe_or_page(request: Request, accept: str | None, fmt: str | Non
     else:
         if fmt.strip().lower() in ("html", HTML):
             return _page(request, None)
-        media_type = _choose(None, fmt, True, "the service description")
+        media_type = _choose(None, (fmt,), True, "the service description")
     kg: KnowledgeGraph = request.app.state.kg
     endpoint = str(request.url.replace(query="", fragment=""))
     triples = await run_in_threadpool(service_description, kg, endpoint)
