@@ -44,6 +44,9 @@ Strength = Literal["exact", "close", "related"]
 Basis = Literal["stated", "inferred"]
 #: The two ecosystems a counterpart question moves between, by ``--to`` / ``to=`` name.
 ECOSYSTEMS: dict[str, str] = {"tensorflow": ENT + "TensorFlow", "pytorch": ENT + "PyTorch"}
+#: ``to`` names accepted besides :data:`ECOSYSTEMS`: no tool belongs to them yet (JAX's tools
+#: are issue 15), so a tool asked ``to=jax`` has none; functions have JAX counterparts.
+_NO_TOOLS_YET = {"jax"}
 _STRENGTH_ORDER = {"exact": 0, "close": 1, "related": 2}
 #: Statuses under which a tool no longer carries a correspondence today. A rename ends the
 #: old name as an answer (the new name is offered instead) but not the tool being asked about.
@@ -306,6 +309,10 @@ def counterparts(
     unless another correspondence already names it. With no correspondence at all, tools of
     the other ecosystem that share one of the entity's functions come back, marked inferred.
     """
+    if entity.type == "FrameworkFunction":  # function level: graph/_functions.py (issue 16)
+        from ._functions import function_counterparts
+
+        return function_counterparts(kg, entity, query=query, to=to)
     answer = remember(kg, ("counterparts", entity, to), lambda: _counterparts(kg, entity, to))
     return answer if query is None else replace(answer, query=query)
 
@@ -327,6 +334,8 @@ def _counterparts(kg: KnowledgeGraph, entity: EntityRef, to: str | None) -> Coun
     target = ECOSYSTEMS.get(to.lower()) if to else None
     if target:
         found = [c for c in found if reader.ecosystem_iri(c.iri) == target]
+    elif to and to.lower() in _NO_TOOLS_YET:
+        found = []
     found.sort(
         key=lambda c: (c.basis != "stated", _STRENGTH_ORDER[c.strength], not c.current, c.label, c.iri)
     )
@@ -545,7 +554,7 @@ def _entity_facts(kg: KnowledgeGraph, entity: EntityRef) -> EntityFacts:
     type_iri = MLKG + entity.type
     successors = [*reader.values(iri, MLKG + "renamedTo"), *reader.values(iri, MLKG + "succeededBy")]
     events = timeline(kg, about=iri)
-    is_tool = bool(reader.values(iri, MLKG + "function")) or entity.type == "Framework"
+    is_tool = bool(reader.values(iri, MLKG + "function")) or entity.type in ("Framework", "FrameworkFunction")
     return EntityFacts(
         id=entity.id,
         iri=iri,

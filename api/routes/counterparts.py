@@ -86,12 +86,16 @@ def get_counterparts(
             min_length=1,
             max_length=MAX_TEXT,
             pattern=r"\S",
-            description="The tool as you would type it: 'tf serving', 'torch.hub', 'tflite', 'Kears'...",
+            description=(
+                "The tool or function as you would type it: 'tf serving', 'torch.hub', 'tflite', "
+                "'Kears', 'tf.nn.gelu', 'F.gelu', 'jnp.max()'..."
+            ),
             examples=["tflite"],
         ),
     ],
     to: Annotated[
-        Literal["pytorch", "tensorflow"] | None, Query(description="Only counterparts in this ecosystem")
+        Literal["pytorch", "tensorflow", "jax"] | None,
+        Query(description="Only counterparts in this ecosystem (jax: functions only, so far)"),
     ] = None,
 ) -> models.CounterpartAnswer | JSONResponse:
     """Stated counterparts first, strongest first; retired ones followed to their successors."""
