@@ -11,9 +11,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 
-from mlkg.graph import EngineUnavailable, KnowledgeGraph, MlkgError, QueryTimeout
+from mlkg.graph import EngineUnavailable, KnowledgeGraph, MlkgError, QueryOutOfMemory, QueryTimeout
 
-from .middleware import RateLimitMiddleware, SecurityHeadersMiddleware
+from .conneg import AcceptTooLong
+from .middleware import PublicUrlMiddleware, RateLimitMiddleware, SecurityHeadersMiddleware
 from .routes import counterparts, docs, entities, health, pages, sparql, viz
 from .settings import Settings, get_settings
 
@@ -57,9 +58,18 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
         allow_methods=["GET", "POST", "OPTIONS"],
         allow_headers=["*"],
     )
+    app.add_middleware(PublicUrlMiddleware, base_url=settings.base_url())
+
+    @app.exception_handler(AcceptTooLong)
+    async def _accept_too_long(_: Request, err: AcceptTooLong) -> PlainTextResponse:
+        return PlainTextResponse(str(err) + "\n", status_code=400)
 
     @app.exception_handler(QueryTimeout)
     async def _timeout(_: Request, err: QueryTimeout) -> PlainTextResponse:
+        return PlainTextResponse(str(err), status_code=503)
+
+    @app.exception_handler(QueryOutOfMemory)
+    async def _out_of_memory(_: Request, err: QueryOutOfMemory) -> PlainTextResponse:
         return PlainTextResponse(str(err), status_code=503)
 
     @app.exception_handler(EngineUnavailable)

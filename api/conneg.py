@@ -15,6 +15,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+
+#: Most media ranges read from one Accept header; browsers send under ten.
+MAX_ACCEPT_RANGES = 100
+
+
+class AcceptTooLong(ValueError):
+    """An Accept header with more media ranges than :data:`MAX_ACCEPT_RANGES`."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        super().__init__(
+            f"the Accept header lists {count} media ranges; at most {MAX_ACCEPT_RANGES} are read: "
+            "list the formats you want (e.g. Accept: application/sparql-results+json)"
+        )
 
 
 @dataclass(frozen=True)
@@ -51,10 +66,18 @@ def media_type_of(header: str | None) -> tuple[str, dict[str, str]]:
     return main.strip().lower(), params
 
 
-def parse_accept(header: str | None) -> list[MediaRange]:
-    """The media ranges of an Accept header; malformed elements are skipped, no header = ``*/*``."""
+@lru_cache(maxsize=512)  # clients send the same few headers; one request asks several times
+def parse_accept(header: str | None) -> tuple[MediaRange, ...]:
+    """The media ranges of an Accept header; malformed elements are skipped, no header = ``*/*``.
+
+    Raises :class:`AcceptTooLong` past :data:`MAX_ACCEPT_RANGES` ranges (counted before any
+    is parsed, so a huge header costs one scan).
+    """
     if header is None or not header.strip():
-        return [MediaRange("*", "*", 1.0)]
+        return (MediaRange("*", "*", 1.0),)
+    count = header.count(",") + 1
+    if count > MAX_ACCEPT_RANGES:
+        raise AcceptTooLong(count)
     ranges: list[MediaRange] = []
     for element in header.split(","):
         kind, params = media_type_of(element)
@@ -68,7 +91,7 @@ def parse_accept(header: str | None) -> list[MediaRange]:
             except ValueError:
                 quality = 0.0
         ranges.append(MediaRange(main, sub, quality, tuple(sorted(params.items()))))
-    return ranges
+    return tuple(ranges)
 
 
 def quality(ranges: Sequence[MediaRange], offer: str) -> float:
@@ -92,4 +115,12 @@ def negotiate(accept: str | None, offers: Sequence[str]) -> str | None:
     return chosen
 
 
-__all__ = ["MediaRange", "media_type_of", "negotiate", "parse_accept", "quality"]
+__all__ = [
+    "MAX_ACCEPT_RANGES",
+    "AcceptTooLong",
+    "MediaRange",
+    "media_type_of",
+    "negotiate",
+    "parse_accept",
+    "quality",
+]

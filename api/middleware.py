@@ -1,4 +1,5 @@
-"""ASGI middleware: security headers on every answer, and an optional per-client rate limit.
+"""ASGI middleware: security headers on every answer, the public address, and an optional
+per-client rate limit.
 
 Both are plain ASGI (no BaseHTTPMiddleware) so they add next to nothing to each request.
 """
@@ -8,8 +9,10 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import urlsplit
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -58,33 +61,63 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+class PublicUrlMiddleware:
+    """Makes every request look addressed to the configured public URL.
+
+    Redirects, the query BASE and the service description are built from the request's
+    URL; here its scheme, host and port come from the operator's setting, never from the
+    client's ``Host`` header (which anyone can set to anything).
+    """
+
+    def __init__(self, app: ASGIApp, base_url: str) -> None:
+        self.app = app
+        parts = urlsplit(base_url)
+        self.scheme = parts.scheme
+        self.host = parts.netloc.encode("ascii")
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        self.server = (parts.hostname or "", port)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope = dict(scope)
+            scope["scheme"] = self.scheme
+            scope["server"] = self.server
+            scope["headers"] = [(k, v) for k, v in scope.get("headers", []) if k != b"host"] + [
+                (b"host", self.host)
+            ]
+        await self.app(scope, receive, send)
+
+
 class RateLimitMiddleware:
     """A token bucket per client address: ``per_minute`` requests, then 429 with Retry-After.
 
-    /health is exempt so probes never count against a client.
+    /health is exempt so probes never count against a client. The client is the connection's
+    peer (uvicorn replaces it from X-Forwarded-For only for the configured trusted proxies).
+    Past ``max_clients`` tracked addresses the least recently seen one is forgotten (not the
+    whole table: a flood of new addresses must not give everyone a fresh bucket).
     """
+
+    max_clients = 100_000
 
     def __init__(self, app: ASGIApp, per_minute: int, *, clock: Callable[[], float] = time.monotonic):
         self.app = app
         self.capacity = float(per_minute)
         self.rate = per_minute / 60.0
         self.clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self._lock = threading.Lock()
 
     def _take(self, client: str) -> float:
         """0 when the request may go on, else the seconds until a token is free."""
         now = self.clock()
         with self._lock:
-            tokens, last = self._buckets.get(client, (self.capacity, now))
+            tokens, last = self._buckets.pop(client, (self.capacity, now))
             tokens = min(self.capacity, tokens + (now - last) * self.rate)
-            if tokens >= 1:
-                self._buckets[client] = (tokens - 1, now)
-                return 0.0
-            self._buckets[client] = (tokens, now)
-            if len(self._buckets) > 100_000:  # forget idle clients rather than grow forever
-                self._buckets.clear()
-            return (1 - tokens) / self.rate
+            taken = tokens >= 1
+            self._buckets[client] = (tokens - 1 if taken else tokens, now)  # now the most recent
+            while len(self._buckets) > self.max_clients:
+                self._buckets.popitem(last=False)
+            return 0.0 if taken else (1 - tokens) / self.rate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("path") == "/health":

@@ -47,6 +47,34 @@ class SearchHit(EntityRef):
     score: float = Field(ge=0, le=1, description="1 = exact label match", examples=[0.95])
 
 
+class Successor(BaseModel):
+    """What took over from a renamed, moved, merged or retired tool, and since when."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "LiteRT",
+                    "iri": "https://w3id.org/mlkg/entity/LiteRT",
+                    "label": "LiteRT",
+                    "since": "2024-09-04",
+                    "change": "renamed",
+                }
+            ]
+        }
+    )
+    id: str = Field(description="URL id: /entity/{id}", examples=["LiteRT"])
+    iri: str = Field(examples=["https://w3id.org/mlkg/entity/LiteRT"])
+    label: str = Field(examples=["LiteRT"])
+    since: str | None = Field(
+        description="When the change happened, at the source's precision", examples=["2024-09-04"]
+    )
+    change: str = Field(
+        description="How: renamed, redirected, merged, deprecated, archived... (the old tool's status)",
+        examples=["renamed"],
+    )
+
+
 class Tool(BaseModel):
     """The tool the question is about."""
 
@@ -58,6 +86,10 @@ class Tool(BaseModel):
     status: str = Field(
         description="active / renamed / archived / limited maintenance ..., with the date where known",
         examples=["active"],
+    )
+    successor: Successor | None = Field(
+        default=None,
+        description="The tool's own fate: what it was renamed to, moved to or replaced by; null if nothing",
     )
 
 
@@ -74,18 +106,44 @@ class Counterpart(BaseModel):
         examples=["stated"],
     )
     function: str | None = Field(description="The shared function", examples=["Model serving"])
-    current: bool = Field(description="Whether the correspondence still holds today", examples=[False])
+    current: bool = Field(
+        description="Holds today: the pair has no end date and this tool has not ended (archived, renamed,"
+        " deprecated, redirected, merged, discontinued or in limited maintenance)",
+        examples=[False],
+    )
     status: str = Field(examples=["archived since 2025-08-07"])
     evidence: str = Field(examples=["Conclusion: the author lists TorchServe as PyTorch's equivalent..."])
     sources: list[Source]
+    neutral: bool = Field(
+        default=False,
+        description="A framework-neutral tool (no ecosystem) that serves both",
+        examples=[False],
+    )
+    article: bool = Field(default=False, description="One of the 2022 article's own pairs", examples=[True])
+    via: str | None = Field(
+        default=None,
+        description="When found through the asked tool's new name or successor: its label",
+        examples=[None],
+    )
 
 
 class CounterpartAnswer(BaseModel):
-    """GET /api/counterparts: stated counterparts first, strongest first."""
+    """GET /api/counterparts: what holds today first, then what the 2022 article said."""
 
-    query: str = Field(examples=["tf serving"])
+    query: str = Field(examples=["tflite"])
     tool: Tool
-    counterparts: list[Counterpart]
+    counterparts: list[Counterpart] = Field(
+        description="What holds today first (strongest first, then stated before inferred),"
+        " then what held once"
+    )
+    summary: str = Field(
+        default="",
+        description="The answer in plain words: the tool's fate, what to use today, what the article said",
+        examples=[
+            "TensorFlow Lite was renamed LiteRT on 2024-09-04. Today: ExecuTorch. The 2022 article paired"
+            " TensorFlow Lite with PyTorch Live, renamed PlayTorch, archived since 2023-10-23."
+        ],
+    )
 
 
 class Suggestions(BaseModel):
@@ -118,6 +176,10 @@ class Fact(BaseModel):
     iri: str | None
     graph: str = Field(examples=["article-2022"])
     inverse: bool = Field(default=False, description="the entity is the object of the statement")
+    current: bool = Field(
+        default=True,
+        description="false for the article's value of a property a later source gives differently",
+    )
 
 
 class Correction(BaseModel):
@@ -125,7 +187,7 @@ class Correction(BaseModel):
 
     id: str
     label: str
-    relation: Literal["corrects", "confirms"]
+    relation: Literal["corrects", "confirms", "supplements"]
     date: str = Field(examples=["2021-12"])
     sources: list[Source]
     graph: str = Field(examples=["since-2022"], description="the named graph (source layer) that dates it")
@@ -165,3 +227,7 @@ class EntityFacts(BaseModel):
     sources: list[Source]
     events: list[TimelineEvent]
     changes: list[str] = Field(description="What changed since the article, in plain sentences")
+    summary: str = Field(default="", description="For a tool: the counterpart answer's summary, today first")
+    successor: Successor | None = Field(
+        default=None, description="What took over from it, if it was renamed, moved, merged or retired"
+    )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from mlkg.graph import EngineName, GraphConfig
@@ -35,11 +36,48 @@ class Settings(BaseSettings):
     result_cache_entries: int = Field(
         512, ge=0, description="SPARQL answers kept for repeats (embedded engines; 0 = off)"
     )
+    result_cache_mb: int = Field(64, ge=0, description="most memory the kept answers may take, MB")
+    query_memory_mb: int = Field(
+        1024, ge=0, description="memory one query may use on top of the loaded graph, MB (0 = no cap)"
+    )
+    max_result_bytes: int = Field(
+        50_000_000, gt=0, description="longest SPARQL answer; a longer one is cut and marked so"
+    )
+    public_url: str | None = Field(
+        None,
+        description="the service's address as clients see it (e.g. https://kg.example.org); used "
+        "for redirects, the query BASE and the service description instead of the Host header",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="addresses of front proxies whose X-Forwarded-For is believed; empty = none",
+    )
+    max_connections: int = Field(1000, ge=1, description="open HTTP connections at once, in all")
+    max_connections_per_client: int = Field(
+        64, ge=1, description="open HTTP connections at once from one address"
+    )
+    max_header_bytes: int = Field(32_768, ge=1024, description="largest request head (line + headers)")
+    max_headers: int = Field(100, ge=8, description="most header fields in one request")
+    header_timeout: float = Field(10.0, gt=0, description="seconds a client has to send its headers")
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
     allowed_service_hosts: list[str] = Field(
         default_factory=list, description="hosts SERVICE may reach; empty = none"
     )
     rate_limit_per_minute: int = Field(0, ge=0, description="per-client requests; 0 = off")
+
+    @field_validator("public_url")
+    @classmethod
+    def _absolute_http(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError(f"public_url must be an absolute http(s) URL without query, got {value!r}")
+        return value.rstrip("/")
+
+    def base_url(self) -> str:
+        """Where clients reach the service: the configured public URL, else the bound address."""
+        return self.public_url or f"http://{self.host}:{self.port}"
 
     def graph_config(self) -> GraphConfig:
         """The part of the settings that says which graph to open and how."""

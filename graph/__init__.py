@@ -14,6 +14,7 @@ from ._answers import (
     EntityFacts,
     Fact,
     SourceRef,
+    SuccessorRef,
     TimelineEvent,
     ToolRef,
     counterparts,
@@ -21,12 +22,14 @@ from ._answers import (
     entity_triples,
     timeline,
 )
-from ._bounded import BoundedAnswer, BoundedQueryRunner
+from ._bounded import BoundedAnswer, BoundedQueryRunner, WorkerLimits
 from ._errors import (
     DataError,
     EngineUnavailable,
     MlkgError,
+    QueryCancelled,
     QueryError,
+    QueryOutOfMemory,
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
@@ -45,6 +48,7 @@ from ._results import (
     SOLUTION_MEDIA_TYPES,
     QueryResult,
     Term,
+    Truncation,
     media_types_for,
     resolve_format,
     serialize_result,
@@ -52,9 +56,11 @@ from ._results import (
 )
 from ._sparql_text import SparqlShape, inspect_sparql
 from ._sssom import SSSOM_COLUMNS, SSSOM_MEDIA_TYPE, sssom_rows, sssom_tsv
+from ._today import ENDED_STATUSES, ended, holds_today
 
 __all__ = [
     "ECOSYSTEMS",
+    "ENDED_STATUSES",
     "ENGINES",
     "GRAPH_MEDIA_TYPES",
     "INFERRED_GRAPH",
@@ -78,7 +84,9 @@ __all__ = [
     "KnowledgeGraph",
     "MlkgError",
     "NameIndex",
+    "QueryCancelled",
     "QueryError",
+    "QueryOutOfMemory",
     "QueryRefused",
     "QueryResult",
     "QuerySyntaxError",
@@ -88,15 +96,20 @@ __all__ = [
     "SearchHit",
     "SourceRef",
     "SparqlShape",
+    "SuccessorRef",
     "Term",
     "TimelineEvent",
     "ToolRef",
+    "Truncation",
     "UnsupportedFormat",
     "ValidationError",
     "Violation",
+    "WorkerLimits",
     "counterparts",
+    "ended",
     "entity_facts",
     "entity_triples",
+    "holds_today",
     "inspect_sparql",
     "media_types_for",
     "name_index",

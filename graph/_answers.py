@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Literal
 
 import pyoxigraph as ox
 
-from mlkg.ontology import DCTERMS, ENT, MLKG, PROV, RDF, RDFS, SCHEMA, SKOS, local_name
+from mlkg.ontology import DCTERMS, ENT, MLKG, PROV, RDF, RDFS, SCHEMA, SKOS, SRC, local_name
 
 from ._loading import INFERRED_GRAPH
 from ._memo import remember
+from ._projection import property_label
 from ._resolve import EntityRef, NameIndex, name_index
+from ._today import ended, holds_today
 
 if TYPE_CHECKING:
     from ._knowledge import KnowledgeGraph
@@ -32,6 +34,7 @@ __all__ = [
     "EntityFacts",
     "Fact",
     "SourceRef",
+    "SuccessorRef",
     "TimelineEvent",
     "ToolRef",
     "counterparts",
@@ -48,10 +51,17 @@ ECOSYSTEMS: dict[str, str] = {"tensorflow": ENT + "TensorFlow", "pytorch": ENT +
 #: are issue 15), so a tool asked ``to=jax`` has none; functions have JAX counterparts.
 _NO_TOOLS_YET = {"jax"}
 _STRENGTH_ORDER = {"exact": 0, "close": 1, "related": 2}
-#: Statuses under which a tool no longer carries a correspondence today. A rename ends the
-#: old name as an answer (the new name is offered instead) but not the tool being asked about.
-_ENDED = {MLKG + n for n in ("Archived", "Discontinued", "Deprecated", "Renamed", "Redirected")}
-_ENDED_FOR_ASKER = _ENDED - {MLKG + "Renamed"}
+#: The 2022 article: a correspondence it states is "the article's pair".
+ARTICLE_SOURCE = SRC + "Article2022"
+#: The summary's first sentence for a tool with a successor, by the tool's status.
+_HOW = {
+    "Renamed": "{tool} was renamed {new}{when}.",
+    "Redirected": "{tool} moved to {new}{when}.",
+    "Merged": "{tool} was merged into {new}{when}.",
+    "Deprecated": "{tool} was deprecated{when} in favour of {new}.",
+    "Archived": "{tool} was archived{when}; its successor is {new}.",
+    "Discontinued": "{tool} was discontinued{when}; its successor is {new}.",
+}
 _AGENT_TYPES = {"Person", "Organization", "ResearchLab"}
 _AGENT_PREDICATES = {
     MLKG + "developedBy",
@@ -62,6 +72,7 @@ _AGENT_PREDICATES = {
     SCHEMA + "contributor",
     SCHEMA + "maintainer",
     SCHEMA + "worksFor",
+    SCHEMA + "alumniOf",
     SCHEMA + "affiliation",
     SCHEMA + "publisher",
     DCTERMS + "publisher",
@@ -81,6 +92,19 @@ class SourceRef:
 
 
 @dataclass(frozen=True)
+class SuccessorRef:
+    """What took over from a renamed, moved, merged or retired tool, and since when."""
+
+    id: str
+    iri: str
+    label: str
+    since: str | None
+    """When the change happened (the old tool's status date), at the source's precision."""
+    change: str
+    """How: "renamed", "redirected", "merged", "deprecated", "archived"... (the old tool's status)."""
+
+
+@dataclass(frozen=True)
 class ToolRef:
     """The tool a counterpart question is about."""
 
@@ -90,6 +114,8 @@ class ToolRef:
     type: str
     ecosystem: str | None
     status: str
+    successor: SuccessorRef | None = None
+    """The tool's own fate: what it was renamed to, moved to or replaced by (None if nothing)."""
 
 
 @dataclass(frozen=True)
@@ -104,10 +130,16 @@ class Counterpart:
     basis: Basis
     function: str | None
     current: bool
-    """Whether the correspondence still holds today (no end date, neither tool retired)."""
+    """Whether it holds today: the pair has no end date and this tool has not ended (see _today)."""
     status: str
     evidence: str
     sources: tuple[SourceRef, ...]
+    neutral: bool = False
+    """A framework-neutral tool (no ecosystem) that serves both frameworks."""
+    article: bool = False
+    """One of the 2022 article's own pairs (stated by the article)."""
+    via: str | None = None
+    """When found through the asked tool's successor: that successor's label."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +149,9 @@ class CounterpartAnswer:
     query: str
     tool: ToolRef
     counterparts: tuple[Counterpart, ...]
+    """What holds today first (strongest, then stated), then what held once."""
+    summary: str = ""
+    """One plain sentence or three: the tool's fate, what to use today, what the article said."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +170,8 @@ class Fact:
     """The named graph (source layer) holding the statement, e.g. ``article-2022``."""
     inverse: bool = False
     """True when the entity is the object of the statement ("X developed by *this*")."""
+    current: bool = True
+    """False for the article's value of a property a later source gives differently."""
 
 
 @dataclass(frozen=True)
@@ -143,7 +180,7 @@ class CorrectionRef:
 
     id: str
     label: str
-    relation: Literal["corrects", "confirms"]
+    relation: Literal["corrects", "confirms", "supplements"]
     date: str
     sources: tuple[SourceRef, ...]
     graph: str = ""
@@ -192,6 +229,10 @@ class EntityFacts:
     """Dated events about it, with what later sources say differently."""
     changes: tuple[str, ...] = field(default=())
     """Plain sentences on what changed since the article (status, renames, corrected dates)."""
+    summary: str = ""
+    """For a tool: the counterpart answer's summary (today first, then the article)."""
+    successor: SuccessorRef | None = None
+    """What took over from it, if it was renamed, moved, merged or retired."""
 
 
 # -- reading the graph with bound terms ---------------------------------------------------------
@@ -275,8 +316,36 @@ class _Reader:
             return name
         return f"{name} (as of {date})" if state == MLKG + "Active" else f"{name} since {date}"
 
-    def retired(self, iri: str, *, asker: bool = False) -> bool:
-        return self.first(iri, MLKG + "status") in (_ENDED_FOR_ASKER if asker else _ENDED)
+    def ended(self, iri: str) -> bool:
+        """Whether ``iri`` has ended (archived, renamed, deprecated...; see :mod:`._today`)."""
+        return ended(self.first(iri, MLKG + "status"))
+
+    def successors(self, iri: str) -> list[str]:
+        """The chain of what replaced ``iri`` (a rename first), a few steps at most."""
+        chain: list[str] = []
+        node = iri
+        for _ in range(5):
+            nexts = self.values(node, MLKG + "renamedTo") or self.values(
+                node, MLKG + "succeededBy", asserted=True
+            )
+            if not nexts or nexts[0] in chain or nexts[0] == iri:
+                break
+            node = nexts[0]
+            chain.append(node)
+        return chain
+
+    def fate(self, iri: str) -> str:
+        """'renamed PlayTorch, archived since 2023-10-23', 'redirected since 2023-11-15 (now Kaggle
+        Models)', 'archived since 2025-08-07': what became of an ended tool, in a few words."""
+        state = local_name(self.first(iri, MLKG + "status") or "")
+        renamed = self.values(iri, MLKG + "renamedTo")
+        if state == "Renamed" and renamed:
+            new = renamed[0]
+            after = f", {self.status(new)}" if self.ended(new) else ""
+            return f"renamed {self.label(new)}{after}"
+        successors = self.successors(iri)
+        now = f" (now {self.label(successors[0])})" if successors else ""
+        return f"{self.status(iri)}{now}"
 
     def ecosystem_iri(self, iri: str) -> str | None:
         """The framework a tool belongs to; a framework of :data:`ECOSYSTEMS` is its own."""
@@ -303,11 +372,16 @@ def counterparts(
 ) -> CounterpartAnswer:
     """The counterparts of ``entity`` in the other ecosystem (``to``: "pytorch"/"tensorflow").
 
-    Order: stated before inferred, then strongest first, then still-current first. A stated
-    counterpart that has since been retired is followed along ``mlkg:succeededBy`` /
-    ``mlkg:renamedTo`` to what replaced it, which is added (inferred, with its own source)
-    unless another correspondence already names it. With no correspondence at all, tools of
-    the other ecosystem that share one of the entity's functions come back, marked inferred.
+    Order: what holds today first (strongest first, then stated before inferred), then what
+    held once, the article's own pairs marked (``article``). "Holds today" is the one
+    definition of :mod:`._today`. The asked tool's own fate is ``tool.successor``, and the
+    successor's correspondences answer too (TensorFlow Lite's through LiteRT). A counterpart
+    that has since ended is followed along ``mlkg:renamedTo`` / ``mlkg:succeededBy`` to what
+    replaced it. With no correspondence at all, tools of the other ecosystem (both, for a
+    framework-neutral tool: none, it answers for both) that share one of the entity's functions
+    come back, marked inferred; never the tool itself, its successors or predecessors, or what
+    it merged into.
+    A counterpart never comes from the asked tool's own framework.
     """
     if entity.type == "FrameworkFunction":  # function level: graph/_functions.py (issue 16)
         from ._functions import function_counterparts
@@ -319,30 +393,82 @@ def counterparts(
 
 def _counterparts(kg: KnowledgeGraph, entity: EntityRef, to: str | None) -> CounterpartAnswer:
     reader = _Reader(kg)
+    iri = entity.iri
+    lineage = reader.successors(iri)
     tool = ToolRef(
         id=entity.id,
-        iri=entity.iri,
+        iri=iri,
         label=entity.label,
         type=entity.type,
-        ecosystem=reader.ecosystem_label(entity.iri),
-        status=reader.status(entity.iri),
+        ecosystem=reader.ecosystem_label(iri),
+        status=reader.status(iri),
+        successor=_successor_ref(reader, iri, lineage),
     )
-    found = _stated_and_recorded(reader, entity.iri)
-    found += _successors(reader, entity.iri, found)
+    kin = {iri, *lineage, *_predecessors(reader, iri), *reader.values(iri, MLKG + "unifiedInto")}
+    best: dict[str, Counterpart] = {}
+    for asker in (iri, *lineage):  # the tool's own pairs first: a successor's only wins when better
+        via = reader.label(asker) if asker != iri else None
+        for c in _stated_and_recorded(reader, asker, via):
+            if c.iri not in best or _order(c) < _order(best[c.iri]):
+                best[c.iri] = c
+    found = list(best.values())
+    found += _successors(reader, iri, found)
+    found = [c for c in found if c.iri not in kin and _crosses(reader, iri, c.iri)]
     if not found:
-        found = _same_function(reader, entity.iri)
+        found = _same_function(reader, iri, kin)
     target = ECOSYSTEMS.get(to.lower()) if to else None
     if target:
-        found = [c for c in found if reader.ecosystem_iri(c.iri) == target]
+        found = [c for c in found if c.neutral or reader.ecosystem_iri(c.iri) == target]
     elif to and to.lower() in _NO_TOOLS_YET:
         found = []
-    found.sort(
-        key=lambda c: (c.basis != "stated", _STRENGTH_ORDER[c.strength], not c.current, c.label, c.iri)
+    found.sort(key=lambda c: (*_order(c), c.label, c.iri))
+    return CounterpartAnswer(
+        query=entity.label,
+        tool=tool,
+        counterparts=tuple(found),
+        summary=_summary(reader, tool, found),
     )
-    return CounterpartAnswer(query=entity.label, tool=tool, counterparts=tuple(found))
 
 
-def _stated_and_recorded(reader: _Reader, iri: str) -> list[Counterpart]:
+def _order(c: Counterpart) -> tuple[bool, int, bool]:
+    """What holds today first, then strongest first, then stated before inferred."""
+    return (not c.current, _STRENGTH_ORDER[c.strength], c.basis != "stated")
+
+
+def _crosses(reader: _Reader, asked: str, other: str) -> bool:
+    """``other`` is not from ``asked``'s own framework (a framework-neutral tool crosses to both)."""
+    own = reader.ecosystem_iri(asked)
+    return own is None or reader.ecosystem_iri(other) != own
+
+
+def _predecessors(reader: _Reader, iri: str) -> set[str]:
+    """What ``iri`` replaced or was renamed from (read from the links pointing at it)."""
+    found: set[str] = set()
+    todo = [iri]
+    while todo:
+        node = todo.pop()
+        for subject, predicate, _ in reader.incoming(node):
+            if predicate in (MLKG + "succeededBy", MLKG + "renamedTo") and subject not in found | {iri}:
+                found.add(subject)
+                todo.append(subject)
+    return found
+
+
+def _successor_ref(reader: _Reader, iri: str, lineage: Sequence[str]) -> SuccessorRef | None:
+    if not lineage:
+        return None
+    new = lineage[0]
+    state = reader.first(iri, MLKG + "status")
+    return SuccessorRef(
+        id=local_name(new),
+        iri=new,
+        label=reader.label(new),
+        since=reader.first(iri, MLKG + "statusDate"),
+        change=reader.label(state) if state else "succeeded",
+    )
+
+
+def _stated_and_recorded(reader: _Reader, iri: str, via: str | None = None) -> list[Counterpart]:
     """Counterparts from the correspondence nodes of the graph (stated and inferred ones)."""
     rows = reader.kg.query(_CORRESPONDENCES, bindings={"tool": ox.NamedNode(iri)}).bindings()
     by_other: dict[str, list[str]] = defaultdict(list)
@@ -352,7 +478,7 @@ def _stated_and_recorded(reader: _Reader, iri: str) -> list[Counterpart]:
     for other, nodes in sorted(by_other.items()):
         # When several correspondences link the same pair, the best one speaks for it.
         best = min(set(nodes), key=lambda c: _rank(reader, c))
-        answer.append(_from_correspondence(reader, iri, other, best))
+        answer.append(_from_correspondence(reader, iri, other, best, via))
     return answer
 
 
@@ -366,58 +492,64 @@ def _strength(iri: str | None) -> Strength:
     return name if name in ("exact", "close") else "related"  # type: ignore[return-value]
 
 
-def _from_correspondence(reader: _Reader, tool: str, other: str, node: str) -> Counterpart:
+def _from_correspondence(reader: _Reader, tool: str, other: str, node: str, via: str | None) -> Counterpart:
     function = reader.first(node, MLKG + "function")
-    ended = bool(reader.values(node, MLKG + "validUntil"))
+    stated = reader.first(node, MLKG + "basis") == MLKG + "Stated"
+    sources = reader.values(node, PROV + "wasDerivedFrom")
+    evidence = " ".join(reader.values(node, MLKG + "evidence"))
+    if via:
+        evidence = f"Through {via}, the new name or successor of the tool asked about: {evidence}"
     return Counterpart(
         id=local_name(other),
         iri=other,
         label=reader.label(other),
         ecosystem=reader.ecosystem_label(other),
         strength=_strength(reader.first(node, MLKG + "strength")),
-        basis="stated" if reader.first(node, MLKG + "basis") == MLKG + "Stated" else "inferred",
+        basis="stated" if stated else "inferred",
         function=reader.label(function) if function else None,
-        current=not (ended or reader.retired(other) or reader.retired(tool, asker=True)),
+        current=holds_today(reader.first(node, MLKG + "validUntil"), reader.first(other, MLKG + "status")),
         status=reader.status(other),
-        evidence=" ".join(reader.values(node, MLKG + "evidence")),
-        sources=reader.sources(reader.values(node, PROV + "wasDerivedFrom")),
+        evidence=evidence,
+        sources=reader.sources(sources),
+        neutral=reader.ecosystem_iri(other) is None,
+        article=stated and ARTICLE_SOURCE in sources and via is None,
+        via=via,
     )
 
 
 def _successors(reader: _Reader, tool: str, found: Sequence[Counterpart]) -> list[Counterpart]:
-    """What replaced each retired counterpart (followed up to a few steps), when not listed yet."""
+    """What replaced each ended counterpart (followed up to a few steps), when not listed yet."""
     listed = {c.iri for c in found} | {tool}
     added: list[Counterpart] = []
     for start in found:
         if start.current:
             continue
         chain, node = start.label, start.iri
-        for _ in range(5):
-            renamed = reader.values(node, MLKG + "renamedTo")
-            nexts = renamed or reader.values(node, MLKG + "succeededBy")
-            if not nexts:
-                break
-            node = nexts[0]
-            chain += f" {'was renamed' if renamed else 'was succeeded by'} {reader.label(node)}"
-            if node in listed:
+        for new in reader.successors(start.iri):
+            renamed = new in reader.values(node, MLKG + "renamedTo")
+            chain += f" {'was renamed' if renamed else 'was succeeded by'} {reader.label(new)}"
+            node = new
+            if new in listed:
                 continue
-            listed.add(node)
+            listed.add(new)
             added.append(
                 Counterpart(
-                    id=local_name(node),
-                    iri=node,
-                    label=reader.label(node),
-                    ecosystem=reader.ecosystem_label(node),
+                    id=local_name(new),
+                    iri=new,
+                    label=reader.label(new),
+                    ecosystem=reader.ecosystem_label(new),
                     strength=start.strength,
                     basis="inferred",
                     function=start.function,
-                    current=not reader.retired(node),
-                    status=reader.status(node),
+                    current=holds_today(None, reader.first(new, MLKG + "status")),
+                    status=reader.status(new),
                     evidence=(
                         "Followed from a counterpart that no longer holds "
                         f"({start.basis}, {start.strength}): {chain}."
                     ),
-                    sources=_succession_sources(reader, start.iri, node),
+                    sources=_succession_sources(reader, start.iri, new),
+                    neutral=reader.ecosystem_iri(new) is None,
+                    via=start.via,
                 )
             )
     return added
@@ -431,15 +563,27 @@ def _succession_sources(reader: _Reader, old: str, new: str) -> tuple[SourceRef,
     return reader.sources(iris or reader.values(new, PROV + "wasDerivedFrom"))
 
 
-def _same_function(reader: _Reader, iri: str) -> list[Counterpart]:
-    """Tools of the other ecosystem sharing a function with ``iri`` (no correspondence exists)."""
-    own = reader.ecosystem_iri(iri)
+def _same_function(reader: _Reader, iri: str, kin: set[str]) -> list[Counterpart]:
+    """Tools of the other framework sharing a function with ``iri`` (no correspondence exists).
+
+    Only across ecosystems: a tool of one framework gets the other framework's tools; a
+    framework-neutral tool has no other side to cross to and gets none (it answers for both
+    frameworks itself). Never ``kin`` (the tool itself, its successors and predecessors, what
+    it merged into), never a neutral tool.
+    """
+    if reader.ecosystem_iri(iri) is None:
+        return []
     rows = reader.kg.query(_SAME_FUNCTION, bindings={"tool": ox.NamedNode(iri)}).bindings()
     shared: dict[str, set[str]] = defaultdict(set)
     for row in rows:
         other = row["other"].value
         eco = reader.ecosystem_iri(other)
-        if eco and eco != own and eco in ECOSYSTEMS.values() and other in reader.index.entities:
+        if (
+            other not in kin
+            and eco in ECOSYSTEMS.values()
+            and _crosses(reader, iri, other)
+            and other in reader.index.entities
+        ):
             shared[other].add(row["f"].value)
     answer = []
     for other, functions in sorted(shared.items()):
@@ -453,7 +597,7 @@ def _same_function(reader: _Reader, iri: str) -> list[Counterpart]:
                 strength="related",
                 basis="inferred",
                 function=reader.label(sorted(functions)[0]),
-                current=not reader.retired(other),
+                current=holds_today(None, reader.first(other, MLKG + "status")),
                 status=reader.status(other),
                 evidence=f"No source pairs them; both are recorded with the function: {names}.",
                 sources=reader.sources(
@@ -463,6 +607,65 @@ def _same_function(reader: _Reader, iri: str) -> list[Counterpart]:
             )
         )
     return answer
+
+
+def _when(date: str | None) -> str:
+    """' on 2024-09-04' for a day, ' in 2024-11' for a month or a year, '' for no date."""
+    if not date:
+        return ""
+    return f" on {date}" if len(date) == 10 else f" in {date}"
+
+
+def _names(items: Sequence[Counterpart]) -> str:
+    return ", ".join(c.label + (" (framework-neutral)" if c.neutral else "") for c in items)
+
+
+def _summary(reader: _Reader, tool: ToolRef, found: Sequence[Counterpart]) -> str:
+    """The answer in plain words: the tool's fate, what holds today, then what the article said."""
+    parts: list[str] = []
+    state = local_name(reader.first(tool.iri, MLKG + "status") or "")
+    if tool.successor is not None:
+        how = _HOW.get(state, "{tool} was succeeded by {new}{when}.")
+        parts.append(how.format(tool=tool.label, new=tool.successor.label, when=_when(tool.successor.since)))
+    elif reader.ended(tool.iri):
+        parts.append(f"{tool.label} is {reader.status(tool.iri)}.")
+    neutral = tool.ecosystem is None and tool.type != "Framework"
+    if neutral:
+        parts.append(f"{tool.label} belongs to neither framework; only pairs a source records are listed.")
+    today = [c for c in found if c.current]
+    own = [c for c in today if not c.neutral]
+    gone = [c for c in found if not c.current and not c.neutral and not c.via]
+    if own:
+        parts.append(f"Today: {_names(today)}.")
+    elif gone:
+        first = gone[0]
+        what = f"{first.ecosystem} counterpart" + (f" for {first.function.lower()}" if first.function else "")
+        lost = f"No maintained {what} since {first.label} {_ended_phrase(reader, first.iri)}"
+        parts.append(f"{lost}; people use {_names(today)} instead." if today else f"{lost}.")
+    elif today:
+        parts.append(f"Today: {_names(today)}.")
+    elif not found and not neutral:
+        parts.append(f"No counterpart of {tool.label} is recorded.")
+    for c in found:
+        if c.article:
+            if not c.current:
+                held = f", {reader.fate(c.iri)}"
+            elif reader.ended(tool.iri):
+                held = f" until {tool.label} {_ended_phrase(reader, tool.iri)}"
+            else:
+                held = ", which still holds"
+            parts.append(f"The 2022 article paired {tool.label} with {c.label}{held}.")
+    return " ".join(parts)
+
+
+def _ended_phrase(reader: _Reader, iri: str) -> str:
+    """'was archived on 2025-08-07', 'was renamed PlayTorch in 2022': how a tool ended."""
+    state = reader.first(iri, MLKG + "status")
+    date = reader.first(iri, MLKG + "statusDate")
+    renamed = reader.values(iri, MLKG + "renamedTo")
+    if renamed:
+        return f"was renamed {reader.label(renamed[0])}{_when(date)}"
+    return f"was {reader.label(state) if state else 'retired'}{_when(date)}"
 
 
 # -- timeline ------------------------------------------------------------------------------------
@@ -483,7 +686,9 @@ def _timeline(kg: KnowledgeGraph, about: str | None) -> tuple[TimelineEvent, ...
     nested: dict[str, list[CorrectionRef]] = defaultdict(list)
     top: list[str] = []
     for ev in events:
-        targets = [(rel, t) for rel in ("corrects", "confirms") for t in reader.values(ev, MLKG + rel)]
+        targets = [
+            (rel, t) for rel in ("corrects", "confirms", "supplements") for t in reader.values(ev, MLKG + rel)
+        ]
         if targets:
             for relation, target in targets:
                 nested[target].append(
@@ -555,6 +760,8 @@ def _entity_facts(kg: KnowledgeGraph, entity: EntityRef) -> EntityFacts:
     successors = [*reader.values(iri, MLKG + "renamedTo"), *reader.values(iri, MLKG + "succeededBy")]
     events = timeline(kg, about=iri)
     is_tool = bool(reader.values(iri, MLKG + "function")) or entity.type in ("Framework", "FrameworkFunction")
+    answer = counterparts(kg, entity) if is_tool else None
+    dates = _current_first(dates)
     return EntityFacts(
         id=entity.id,
         iri=iri,
@@ -570,11 +777,24 @@ def _entity_facts(kg: KnowledgeGraph, entity: EntityRef) -> EntityFacts:
         agents=tuple(agents),
         related=tuple(related),
         attributes=tuple(attributes),
-        counterparts=counterparts(kg, entity).counterparts if is_tool else (),
+        counterparts=answer.counterparts if answer else (),
         sources=reader.sources(reader.values(iri, PROV + "wasDerivedFrom")),
         events=events,
-        changes=tuple(_changes(reader, iri, events)),
+        changes=tuple(_changes(reader, iri, events, dates)),
+        summary=answer.summary if answer else "",
+        successor=_successor_ref(reader, iri, reader.successors(iri)),
     )
+
+
+def _current_first(dates: list[Fact]) -> list[Fact]:
+    """One current value per property: where a later layer gives another value than the
+    article's, the article's stays listed but is marked ``current=False`` and sorted after."""
+    later = {f.property_iri for f in dates if f.graph != "article-2022"}
+    marked = [
+        replace(f, current=False) if f.graph == "article-2022" and f.property_iri in later else f
+        for f in dates
+    ]
+    return sorted(marked, key=lambda f: not f.current)
 
 
 def _fact(
@@ -596,10 +816,21 @@ def _fact(
     )
 
 
-def _changes(reader: _Reader, iri: str, events: Sequence[TimelineEvent]) -> list[str]:
+def _changes(reader: _Reader, iri: str, events: Sequence[TimelineEvent], dates: Sequence[Fact]) -> list[str]:
     notes = []
     if reader.first(iri, MLKG + "status"):
         notes.append(f"Status: {reader.status(iri)}.")
+    for name in reader.values(iri, MLKG + "currentName"):
+        renames = [e.date for e in events if e.kind == "rename"]
+        notes.append(f"Now called {name}" + (f" (renamed {renames[0]})." if renames else "."))
+    for old in (f for f in dates if not f.current):
+        later = [f for f in dates if f.current and f.property_iri == old.property_iri]
+        said = ", ".join(f"{f.value} ({f.graph})" for f in later)
+        name = property_label(old.property_iri).capitalize()
+        notes.append(f"{name}: {said}; the article ({old.graph}) gives {old.value}.")
+    for event in events:
+        if event.kind == "departure":
+            notes.append(f"{event.label} ({event.date}); the article's employer holds for its own time only.")
     for new in reader.values(iri, MLKG + "renamedTo"):
         notes.append(f"Renamed to {reader.label(new)}.")
     for new in reader.values(iri, MLKG + "succeededBy", asserted=True):
@@ -609,6 +840,8 @@ def _changes(reader: _Reader, iri: str, events: Sequence[TimelineEvent]) -> list
         for fix in event.corrections:
             if fix.relation == "corrects" and fix.date != event.date:
                 notes.append(f"{event.label}: a later source gives {fix.date} instead of {event.date}.")
+            elif fix.relation == "supplements":
+                notes.append(f"{event.label}: a later source adds {fix.label} ({fix.date}).")
     return notes
 
 

@@ -6,30 +6,29 @@ user query runs in a *worker process* that can be killed.
 
 Design (kept deliberately small):
 
-- :class:`BoundedQueryRunner` owns a pool of worker processes. Each worker opens its own
-  :class:`KnowledgeGraph` from the parent's :class:`GraphConfig` (``validate=False``; an
-  on-disk store is re-read from the data files into memory, so no two processes share the
-  RocksDB lock). Workers are started through the ``forkserver`` method (a clean, preloaded,
-  single-threaded server forks them; never a ``fork`` of a process that already runs
-  pyoxigraph threads), so a new worker is ready in well under a second.
+- One *zygote* process, started through the ``forkserver`` method (a clean, single-threaded
+  server starts it), installs the network filter (:func:`~._sandbox.deny_network`: no socket
+  but Unix ones, for it and every child), opens its own :class:`KnowledgeGraph` from the
+  parent's :class:`GraphConfig` once, and then forks a *worker* per request. A worker is a
+  copy-on-write fork of the loaded graph: it starts in milliseconds, shares the graph's memory
+  and never parses the data again. Each worker caps its address space at what the graph uses
+  plus :attr:`WorkerLimits.memory_bytes`.
 - One job = ``(sparql, media_type, default_graphs, named_graphs, row_limit)``. The worker runs
-  ``kg.query`` *and* ``serialize_result`` and sends back bytes, the result kind and the
-  truncation flag, or the error (class name, message, line/column) that the parent re-raises
-  as the same :class:`MlkgError` subclass.
-- The parent waits on the worker's pipe at most ``timeout`` seconds. Past that it SIGKILLs
-  the worker (the work stops at once), starts a replacement in the background and raises
-  :class:`QueryTimeout`. A query still running after 0.25 s has its worker reniced to 19, so
-  short queries (and the HTTP server) keep the CPU while long ones grind; a reniced worker
-  is retired when its query ends (priority cannot be raised back without privileges).
-- The pool keeps ``workers`` processes and at least one *idle* one: whenever the last idle
-  worker is taken, another is spawned ahead, up to ``max_workers`` (default ``workers + 4``).
-  So cheap queries keep being answered while several runaways wait for their limit. Workers
-  above the pool size retire once they have sat idle for a minute (not at once: that made the
-  pool spawn and retire a worker per request under steady load). When every worker up
-  to the maximum is busy, a caller waits (bounded by ``timeout``) and then gets
-  :class:`EngineUnavailable`.
-- :meth:`BoundedQueryRunner.run` blocks; async callers run it in a thread. Workers die with
-  the parent (their pipe closes; on Linux also ``PR_SET_PDEATHSIG``).
+  ``kg.query`` (which decides SERVICE from a full parse) *and* serialises the answer within
+  :attr:`WorkerLimits.max_result_bytes`, and sends back bytes, the result kind and the
+  truncation, or the error (class name, message, line/column) that the parent re-raises as
+  the same :class:`MlkgError` subclass.
+- The parent waits on the worker's pipe at most ``timeout`` seconds. Past that, or when the
+  caller's ``cancel`` event is set (its client went away), it SIGKILLs the worker (the work
+  stops at once) and forks a replacement. A worker that dies mid-query (past the memory cap)
+  gives :class:`QueryOutOfMemory`, and that text is refused at once for a while after. A query
+  still running after 0.25 s has its worker reniced to 19, so short queries (and the HTTP
+  server) keep the CPU while long ones grind; a reniced worker is retired when its query ends.
+- The pool keeps ``workers`` idle processes; when all are busy a new one is forked at once,
+  up to ``max_workers`` (default ``workers + 4``) in all. Past that a caller waits (bounded by
+  ``timeout``) and then gets :class:`EngineUnavailable`.
+- :meth:`BoundedQueryRunner.run` blocks; async callers run it in a thread. Every process dies
+  with the server (``PR_SET_PDEATHSIG`` along the chain server, fork server, zygote, worker).
 - The remote engine needs no worker: its HTTP call has its own timeout. The runner then runs
   the query in the calling thread, behind the same interface.
 
@@ -46,6 +45,7 @@ import multiprocessing
 import os
 import re
 import signal
+import socket
 import sys
 import threading
 import time
@@ -57,14 +57,18 @@ from typing import TYPE_CHECKING, Any
 from ._errors import (
     EngineUnavailable,
     MlkgError,
+    QueryCancelled,
     QueryError,
+    QueryOutOfMemory,
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
+    QueryTooLarge,
     UnsupportedFormat,
 )
 from ._memo import LruCache
-from ._results import ResultKind, serialize_result
+from ._results import ResultKind, Truncation, serialize_result, serialize_within
+from ._sandbox import deny_network, limit_memory
 from ._sparql_text import _TOKEN, inspect_sparql
 
 if TYPE_CHECKING:
@@ -75,12 +79,16 @@ if TYPE_CHECKING:
 
 _STARTUP_TIMEOUT = 60.0
 _DEMOTE_AFTER = 0.25
-_RETIRE_IDLE_AFTER = 60.0
 """Seconds after which a running query's worker drops to the lowest CPU priority."""
+_RETIRE_IDLE_AFTER = 60.0
+"""Seconds a worker above the pool size may sit idle before it is retired."""
+_CANCEL_CHECK = 0.05
+"""How often a waiting query looks whether its client went away."""
 _LINE = re.compile(r"line \d+")
 _ABSOLUTE = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:[^<>\s]*>$")  # written in full, not relative
 _ERRORS: dict[str, type[MlkgError]] = {
-    cls.__name__: cls for cls in (QueryError, QueryRefused, UnsupportedFormat, EngineUnavailable, MlkgError)
+    cls.__name__: cls
+    for cls in (QueryError, QueryRefused, QueryTooLarge, UnsupportedFormat, EngineUnavailable, MlkgError)
 }
 _Job = tuple[str, str, tuple[str, ...] | None, tuple[str, ...] | None, int | None]
 
@@ -121,6 +129,8 @@ def split_dataset_clauses(sparql: str) -> tuple[str, list[str], list[str]]:
 
 #: Answers larger than this are not kept in the cache (a few big ones would evict many small).
 _CACHE_MAX_BODY = 1 << 20
+#: Texts whose worker died are refused at once for this many following attempts' worth of keys.
+_FAILED_TEXTS = 256
 
 
 def _cache_key(
@@ -143,31 +153,33 @@ def _cache_key(
 
 @dataclass(frozen=True)
 class BoundedAnswer:
-    """A serialised answer: the bytes to send, what kind of result it was, whether it was cut."""
+    """A serialised answer: the bytes to send, what kind of result it was, whether (and at
+    which cap) it was cut."""
 
     body: bytes
     kind: ResultKind
-    truncated: bool
+    truncation: Truncation | None = None
+
+    @property
+    def truncated(self) -> bool:
+        return self.truncation is not None
+
+
+@dataclass(frozen=True)
+class WorkerLimits:
+    """What every worker process is held to, besides the time limit."""
+
+    memory_bytes: int = 1024 << 20
+    """Address space a query may add to what the loaded graph uses (0: no cap)."""
+    max_result_bytes: int = 50 << 20
+    """Largest serialised answer; a longer one is cut (and marked so)."""
 
 
 # -- the worker side ----------------------------------------------------------------------
 
 
-def _die_with_parent() -> None:
-    """Make sure this worker cannot outlive the server, even one killed with SIGKILL.
-
-    The fork server exits when every holder of its "alive" pipe has gone; workers inherit that
-    pipe, so a worker busy in a query would keep it (and itself) alive forever. The worker
-    closes its copy, so the fork server exits with the server, and asks Linux to SIGKILL the
-    worker when its parent (the fork server) exits.
-    """
-    with contextlib.suppress(Exception):
-        from multiprocessing import forkserver
-
-        server: Any = forkserver._forkserver
-        if server._forkserver_alive_fd is not None:
-            os.close(server._forkserver_alive_fd)
-            server._forkserver_alive_fd = None
+def _set_death_signal() -> None:
+    """Ask Linux to SIGKILL this process when its parent exits."""
     if sys.platform.startswith("linux"):
         with contextlib.suppress(Exception):
             import ctypes
@@ -177,13 +189,38 @@ def _die_with_parent() -> None:
                 os._exit(1)
 
 
-def _answer(kg: KnowledgeGraph, job: _Job) -> tuple[Any, ...]:
+def _die_with_parent() -> None:
+    """Make sure the zygote cannot outlive the server, even one killed with SIGKILL.
+
+    The fork server exits when every holder of its "alive" pipe has gone; the zygote inherits
+    that pipe, so it would keep the fork server (and itself) alive forever. It closes its copy,
+    so the fork server exits with the server, and the zygote dies with the fork server.
+    """
+    with contextlib.suppress(Exception):
+        from multiprocessing import forkserver
+
+        server: Any = forkserver._forkserver
+        if server._forkserver_alive_fd is not None:
+            os.close(server._forkserver_alive_fd)
+            server._forkserver_alive_fd = None
+    _set_death_signal()
+
+
+def _answer(kg: KnowledgeGraph, job: _Job, max_result_bytes: int | None = None) -> tuple[Any, ...]:
     sparql, media_type, default_graphs, named_graphs, row_limit = job
     try:
         result = kg.query(
             sparql, default_graphs=default_graphs, named_graphs=named_graphs, row_limit=row_limit
         )
-        return ("ok", serialize_result(result, media_type), result.kind, result.truncated)
+        if result.truncated:
+            result = replace(result, truncation=Truncation(row_limit=row_limit))
+        if max_result_bytes:
+            result, body = serialize_within(result, media_type, max_result_bytes)
+        else:
+            body = serialize_result(result, media_type)
+        return ("ok", body, result.kind, result.truncation)
+    except MemoryError:
+        return ("error", "QueryOutOfMemory", "", None, None)
     except MlkgError as err:
         line = getattr(err, "line", None)
         column = getattr(err, "column", None)
@@ -192,18 +229,10 @@ def _answer(kg: KnowledgeGraph, job: _Job) -> tuple[Any, ...]:
         return ("error", "QueryError", f"query failed: {type(err).__name__}: {err}", None, None)
 
 
-def _worker_main(config: GraphConfig, conn: Connection) -> None:
-    """Open the graph, say ready, then answer jobs until the pipe closes or ``None`` comes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _die_with_parent()
-    from ._knowledge import KnowledgeGraph
-
-    try:
-        kg = KnowledgeGraph.open(replace(config, store_path=None), validate=False)
-    except Exception as err:
-        conn.send(("failed", f"{type(err).__name__}: {err}"))
-        return
-    conn.send(("ready",))
+def _worker_loop(kg: KnowledgeGraph, conn: Connection, limits: WorkerLimits) -> None:
+    """Answer jobs until the pipe closes or ``None`` comes (a forked child of the zygote)."""
+    _set_death_signal()
+    limit_memory(limits.memory_bytes)
     while True:
         try:
             job = conn.recv()
@@ -211,7 +240,55 @@ def _worker_main(config: GraphConfig, conn: Connection) -> None:
             return
         if job is None:
             return
-        conn.send(_answer(kg, job))
+        reply = _answer(kg, job, limits.max_result_bytes)
+        conn.send(reply)
+        if reply[1] == "QueryOutOfMemory":
+            return  # the heap may be in a poor state: the parent starts a fresh worker
+
+
+def _zygote_main(config: GraphConfig, control: Connection, handoff: Connection, limits: WorkerLimits) -> None:
+    """Open the graph once, without network, then fork a worker per request.
+
+    Each worker is a copy-on-write fork: it shares the loaded graph's memory with the zygote
+    and every other worker, starts in milliseconds, and never parses the data again. The
+    zygote is single-threaded when it forks (pyoxigraph starts no threads to load or query).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    _die_with_parent()
+    # Before any data is read; inherited by every worker. An operator who allowed SERVICE
+    # hosts asked for outbound requests, so there the full-parse check is the only layer.
+    sandboxed = deny_network() if not config.allowed_service_hosts else False
+    from ._knowledge import KnowledgeGraph
+
+    try:
+        kg = KnowledgeGraph.open(replace(config, store_path=None), validate=False)
+    except Exception as err:
+        control.send(("failed", f"{type(err).__name__}: {err}"))
+        return
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished workers
+    channel = socket.socket(fileno=os.dup(handoff.fileno()))
+    control.send(("ready", sandboxed))
+    while True:
+        try:
+            request = control.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        parent_end, child_end = multiprocessing.Pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker
+            try:
+                control.close()
+                handoff.close()
+                channel.close()
+                parent_end.close()
+                _worker_loop(kg, child_end, limits)
+            finally:
+                os._exit(0)
+        child_end.close()
+        socket.send_fds(channel, [pid.to_bytes(8, "little")], [parent_end.fileno()])
+        parent_end.close()
 
 
 def _raise_error(reply: tuple[Any, ...]) -> None:
@@ -225,54 +302,89 @@ def _raise_error(reply: tuple[Any, ...]) -> None:
 
 
 class _Worker:
-    """One worker process and the parent's end of its pipe."""
+    """One worker process (a child of the zygote) and the server's end of its pipe."""
 
-    def __init__(self, context: BaseContext, config: GraphConfig) -> None:
-        self.conn, child = multiprocessing.Pipe()
-        self.process: BaseProcess = context.Process(  # type: ignore[attr-defined]
-            target=_worker_main, args=(config, child), daemon=True, name="mlkg-query-worker"
-        )
-        self.process.start()
-        child.close()
+    def __init__(self, pid: int, conn: Connection) -> None:
+        self.pid = pid
+        self.conn = conn
         self.demoted = False
         self.idle_since = time.monotonic()
-
-    def wait_ready(self, timeout: float) -> None:
-        try:
-            if not self.conn.poll(timeout):
-                raise EngineUnavailable(f"a query worker did not start within {timeout:g} s")
-            reply = self.conn.recv()
-        except (EOFError, OSError):
-            self.process.join(1)
-            raise EngineUnavailable(
-                f"a query worker exited while starting (exit code {self.process.exitcode})"
-            ) from None
-        if reply[0] != "ready":
-            raise EngineUnavailable(f"a query worker could not open the graph: {reply[1]}")
 
     def demote(self) -> None:
         """Lowest CPU priority for the rest of this worker's life (it is retired after)."""
         self.demoted = True
         with contextlib.suppress(Exception):
-            if self.process.pid is not None:
-                os.setpriority(os.PRIO_PROCESS, self.process.pid, 19)
+            os.setpriority(os.PRIO_PROCESS, self.pid, 19)
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
-            if self.process.pid is not None:
-                os.kill(self.process.pid, signal.SIGKILL)
-        with contextlib.suppress(Exception):
-            self.process.join(5)
+            os.kill(self.pid, signal.SIGKILL)
         self.conn.close()
 
     def retire(self) -> None:
         with contextlib.suppress(Exception):
             self.conn.send(None)
+        self.conn.close()
+
+
+class _Zygote:
+    """The process that holds the loaded graph and forks workers from it on request."""
+
+    def __init__(self, context: BaseContext, config: GraphConfig, limits: WorkerLimits) -> None:
+        self.control, child_control = multiprocessing.Pipe()
+        self.handoff, child_handoff = multiprocessing.Pipe()
+        self.process: BaseProcess = context.Process(  # type: ignore[attr-defined]
+            target=_zygote_main,
+            args=(config, child_control, child_handoff, limits),
+            daemon=True,
+            name="mlkg-query-zygote",
+        )
+        self.process.start()
+        child_control.close()
+        child_handoff.close()
+        self._channel = socket.socket(fileno=os.dup(self.handoff.fileno()))
+        self._lock = threading.Lock()
+        self.sandboxed = False
+
+    def wait_ready(self, timeout: float) -> None:
+        try:
+            if not self.control.poll(timeout):
+                raise EngineUnavailable(f"the query process did not load the graph within {timeout:g} s")
+            reply = self.control.recv()
+        except (EOFError, OSError):
+            self.process.join(1)
+            raise EngineUnavailable(
+                f"the query process exited while loading the graph (exit code {self.process.exitcode})"
+            ) from None
+        if reply[0] != "ready":
+            raise EngineUnavailable(f"the query process could not open the graph: {reply[1]}")
+        self.sandboxed = bool(reply[1])
+
+    def spawn(self) -> _Worker:
+        """A fresh worker, forked from the loaded graph (milliseconds)."""
+        with self._lock:
+            try:
+                self.control.send(("spawn",))
+                self._channel.settimeout(_STARTUP_TIMEOUT)
+                message, fds, _, _ = socket.recv_fds(self._channel, 8, 1)
+            except (OSError, EOFError) as err:
+                raise EngineUnavailable(f"the query process is not answering ({err or 'closed'})") from None
+        if not fds:
+            raise EngineUnavailable("the query process is not answering (closed)")
+        return _Worker(int.from_bytes(message, "little"), Connection(fds[0]))
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.control.send(None)
         with contextlib.suppress(Exception):
             self.process.join(2)
         if self.process.is_alive():
-            self.kill()
-        self.conn.close()
+            with contextlib.suppress(Exception):
+                self.process.kill()
+                self.process.join(2)
+        for end in (self.control, self.handoff, self._channel):
+            with contextlib.suppress(Exception):
+                end.close()
 
 
 class BoundedQueryRunner:
@@ -286,56 +398,68 @@ class BoundedQueryRunner:
         timeout: float = 10.0,
         max_workers: int | None = None,
         cache_entries: int = 0,
+        cache_bytes: int = 64 << 20,
+        limits: WorkerLimits | None = None,
     ) -> None:
         self.kg = kg
         self.workers = max(1, workers)
         self.max_workers = max(self.workers + 1, max_workers or self.workers + 4)
         self.timeout = timeout
+        self.limits = limits or WorkerLimits()
         self.in_process = kg.config.engine == "remote"
         self._cond = threading.Condition()
         self._idle: list[_Worker] = []
         self._busy: set[_Worker] = set()
         self._starting = 0
         self._closed = False
-        self._start_error: str | None = None
-        self._context: BaseContext | None = None
+        self._zygote: _Zygote | None = None
         # The embedded engines' data cannot change while serving, so an answer is the same
         # bytes every time; a remote store may change under us, so it is never cached.
         self.cache_entries = 0 if self.in_process else max(0, cache_entries)
-        self._cache: LruCache[BoundedAnswer] = LruCache(self.cache_entries)
+        self._cache: LruCache[BoundedAnswer] = LruCache(
+            self.cache_entries, max_weight=cache_bytes, weigh=lambda answer: len(answer.body)
+        )
+        self._failed: LruCache[bool] = LruCache(_FAILED_TEXTS)
+
+    @property
+    def sandboxed(self) -> bool:
+        """Whether the workers run without network access (the seccomp filter is in place)."""
+        return self._zygote is not None and self._zygote.sandboxed
 
     # -- life cycle ----------------------------------------------------------------------
     def start(self) -> None:
-        """Start the pool and wait until every worker has opened the graph."""
+        """Load the graph in the zygote and fork the first workers from it."""
         if self.in_process:
             return
         context = multiprocessing.get_context("forkserver")
         preload = ["mlkg.graph", "pyoxigraph"] + (["rdflib"] if self.kg.config.engine == "rdflib" else [])
         context.set_forkserver_preload(preload)
-        self._context = context
-        fresh = [_Worker(context, self.kg.config) for _ in range(self.workers)]
+        zygote = _Zygote(context, self.kg.config, self.limits)
         try:
-            for worker in fresh:
-                worker.wait_ready(_STARTUP_TIMEOUT)
+            zygote.wait_ready(_STARTUP_TIMEOUT)
+            fresh = [zygote.spawn() for _ in range(self.workers)]
         except MlkgError:
-            for worker in fresh:
-                worker.kill()
+            zygote.close()
             raise
         with self._cond:
+            self._zygote = zygote
             self._idle.extend(fresh)
 
     def close(self) -> None:
-        """Stop every worker (idle ones politely, busy ones at once)."""
+        """Stop every worker (idle ones politely, busy ones at once) and the zygote."""
         with self._cond:
             self._closed = True
             idle, busy = list(self._idle), list(self._busy)
             self._idle.clear()
             self._busy.clear()
+            zygote, self._zygote = self._zygote, None
             self._cond.notify_all()
         for worker in busy:
             worker.kill()
         for worker in idle:
             worker.retire()
+        if zygote is not None:
+            zygote.close()
 
     def __enter__(self) -> BoundedQueryRunner:
         self.start()
@@ -347,7 +471,12 @@ class BoundedQueryRunner:
     def pids(self) -> list[int]:
         """Process ids of the live workers (for tests and monitoring)."""
         with self._cond:
-            return [w.process.pid for w in (*self._idle, *self._busy) if w.process.pid is not None]
+            return [w.pid for w in (*self._idle, *self._busy)]
+
+    def zygote_pid(self) -> int | None:
+        """Process id of the process that holds the graph and forks the workers."""
+        with self._cond:
+            return self._zygote.process.pid if self._zygote is not None else None
 
     # -- running -------------------------------------------------------------------------
     def cached(
@@ -377,21 +506,26 @@ class BoundedQueryRunner:
         named_graphs: Sequence[str] | None = None,
         row_limit: int | None = None,
         base_iri: str | None = None,
+        cancel: threading.Event | None = None,
     ) -> BoundedAnswer:
-        """Run ``sparql`` and serialise its answer as ``media_type``, within the time limit.
+        """Run ``sparql`` and serialise its answer as ``media_type``, within the limits.
 
         ``base_iri`` resolves relative IRIs (the Protocol's base is the endpoint URL); it is
         sent as a ``BASE`` line before the text, and syntax-error lines are reported as in the text.
+        Setting ``cancel`` (the client went away) stops the work at once.
 
         Raises what ``kg.query`` raises (:class:`QuerySyntaxError`, :class:`QueryRefused`...),
         :class:`UnsupportedFormat` when the answer cannot take ``media_type``,
-        :class:`QueryTimeout` past the limit, :class:`EngineUnavailable` when no worker is free.
+        :class:`QueryTimeout` past the limit, :class:`QueryOutOfMemory` past the memory limit,
+        :class:`QueryCancelled` on ``cancel``, :class:`EngineUnavailable` when no worker is free.
         """
         key = _cache_key(sparql, media_type, default_graphs, named_graphs, row_limit, base_iri)
         answer = self._cache.get(key)
         if answer is not None:
             return answer
-        self.kg.check_allowed(sparql)  # refuse updates and SERVICE before using a worker
+        if self._failed.get(key[:1]):
+            raise QueryOutOfMemory(self._limit_mb)
+        self.kg.check_allowed(sparql)  # refuse updates before using a worker
         if inspect_sparql(sparql).has_dataset_clause:
             blanked, from_default, from_named = split_dataset_clauses(sparql)
             if default_graphs is not None or named_graphs is not None:
@@ -409,39 +543,62 @@ class BoundedQueryRunner:
             None if named_graphs is None else tuple(named_graphs),
             row_limit,
         )
-        reply = _answer(self.kg, job) if self.in_process else self._run_in_worker(job)
+        if self.in_process:
+            reply = _answer(self.kg, job, self.limits.max_result_bytes)
+        else:
+            try:
+                reply = self._run_in_worker(job, cancel)
+            except QueryOutOfMemory:
+                self._failed.put(key[:1], True)
+                raise
         if reply[0] == "error":
-            if reply[1] == "QueryTimeout":
-                raise QueryTimeout(self.timeout)
+            if reply[1] == "QueryOutOfMemory":
+                self._failed.put(key[:1], True)
+                raise QueryOutOfMemory(self._limit_mb)
             if base_iri is not None and reply[1] == "QuerySyntaxError" and reply[3]:
                 line = reply[3] - 1
                 message = _LINE.sub(f"line {line}", reply[2], count=1)
                 reply = (*reply[:2], message, line, reply[4])
             _raise_error(reply)
-        answer = BoundedAnswer(body=reply[1], kind=reply[2], truncated=reply[3])
+        answer = BoundedAnswer(body=reply[1], kind=reply[2], truncation=reply[3])
         if len(answer.body) <= _CACHE_MAX_BODY:
             self._cache.put(key, answer)
         return answer
 
-    def _run_in_worker(self, job: _Job) -> tuple[Any, ...]:
+    @property
+    def _limit_mb(self) -> int | None:
+        return self.limits.memory_bytes >> 20 if self.limits.memory_bytes else None
+
+    def _run_in_worker(self, job: _Job, cancel: threading.Event | None) -> tuple[Any, ...]:
         worker = self._acquire()
-        started = time.monotonic()
+        deadline = time.monotonic() + self.timeout
         try:
             worker.conn.send(job)
             finished = worker.conn.poll(min(self.timeout, _DEMOTE_AFTER))
             if not finished:
                 worker.demote()  # a long query yields the CPU to short ones from now on
-                finished = worker.conn.poll(max(0.0, self.timeout - (time.monotonic() - started)))
+            while not finished:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                if cancel is not None and cancel.is_set():
+                    self._discard(worker)
+                    raise QueryCancelled("the client went away; its query was stopped")
+                # Short waits only when a cancel can come; a pipe wakes the wait at once anyway.
+                finished = worker.conn.poll(min(remaining, _CANCEL_CHECK) if cancel else remaining)
             reply = worker.conn.recv() if finished else None
-        except (EOFError, OSError) as err:
+        except (EOFError, OSError):
+            # The worker died mid-query: the memory cap (the engine aborts when an allocation
+            # fails) or an engine fault.
             self._discard(worker)
-            raise QueryError(
-                f"the query's worker process ended unexpectedly ({err or 'no answer'})"
-            ) from None
+            raise QueryOutOfMemory(self._limit_mb) from None
         if reply is None:
             self._discard(worker)
             raise QueryTimeout(self.timeout)
-        self._release(worker)
+        if reply[1] == "QueryOutOfMemory":
+            self._discard(worker)  # it exits after answering: do not hand it out again
+        else:
+            self._release(worker)
         return reply  # type: ignore[no-any-return]
 
     # -- the pool ------------------------------------------------------------------------
@@ -449,48 +606,58 @@ class BoundedQueryRunner:
         deadline = time.monotonic() + self.timeout
         with self._cond:
             while not self._idle:
-                if self._closed:
+                if self._closed or self._zygote is None:
                     raise EngineUnavailable("the query service is shutting down")
-                self._replenish()
-                if self._start_error and not self._starting:
-                    raise EngineUnavailable(self._start_error)
+                if len(self._busy) + self._starting < self.max_workers:
+                    self._starting += 1
+                    zygote = self._zygote
+                    break
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise EngineUnavailable(
                         f"all {self.max_workers} query workers are busy; try again in a few seconds"
                     )
                 self._cond.wait(remaining)
-            worker = self._idle.pop()
+            else:
+                worker = self._idle.pop()
+                self._busy.add(worker)
+                return worker
+        try:
+            worker = zygote.spawn()  # a fork of the loaded graph: milliseconds
+        finally:
+            with self._cond:
+                self._starting -= 1
+        with self._cond:
+            if self._closed:
+                worker.kill()
+                raise EngineUnavailable("the query service is shutting down")
             self._busy.add(worker)
-            self._replenish()
-            return worker
+        return worker
 
     def _release(self, worker: _Worker) -> None:
         with self._cond:
             self._busy.discard(worker)
+            retiring = self._unused_surplus()
             if self._closed or worker.demoted:
-                retiring = [worker]
+                retiring.append(worker)
             else:
                 worker.idle_since = time.monotonic()
                 self._idle.append(worker)
                 self._cond.notify()
-                retiring = self._unused_surplus()
         for old in retiring:
             old.retire()
-        if retiring:
-            with self._cond:
-                self._replenish()
+        if worker in retiring:
+            self._refill()
 
     def _unused_surplus(self) -> list[_Worker]:
         """Workers above the pool size that sat idle past ``_RETIRE_IDLE_AFTER`` (lock held).
 
-        Retiring a surplus worker as soon as it is free made the pool churn under steady
-        concurrency (take the last idle one, spawn a spare, retire it on release, again), each
-        spawn reloading the graph; now the pool keeps what sustained load made it grow to.
+        Retiring a surplus worker as soon as it is free would make the pool fork and retire
+        one per request under steady concurrency; it keeps what sustained load made it grow to.
         """
         now = time.monotonic()
         out: list[_Worker] = []
-        while len(self._idle) > 1 and len(self._idle) + len(self._busy) + self._starting > self.workers:
+        while len(self._idle) > 1 and len(self._idle) + len(self._busy) > self.workers:
             oldest = min(self._idle, key=lambda w: w.idle_since)
             if now - oldest.idle_since < _RETIRE_IDLE_AFTER:
                 break
@@ -501,41 +668,26 @@ class BoundedQueryRunner:
     def _discard(self, worker: _Worker) -> None:
         with self._cond:
             self._busy.discard(worker)
+            self._cond.notify()
         worker.kill()
-        with self._cond:
-            self._replenish()
+        self._refill()
 
-    def _replenish(self) -> None:
-        """Start workers in the background: keep the pool size and one idle spare (lock held)."""
-        if self._closed or self._context is None:
+    def _refill(self) -> None:
+        """Fork a worker in place of one that left, so the pool keeps its size."""
+        with self._cond:
+            zygote = self._zygote
+            size = len(self._idle) + len(self._busy)
+            short = not self._closed and zygote is not None and size < self.workers
+        if not short or zygote is None:
             return
-        total = len(self._idle) + len(self._busy) + self._starting
-        spare = 1 if len(self._idle) + self._starting == 0 else 0
-        wanted = min(max(self.workers - total, spare), self.max_workers - total)
-        for _ in range(max(0, wanted)):
-            self._starting += 1
-            threading.Thread(target=self._start_one, name="mlkg-worker-start", daemon=True).start()
-
-    def _start_one(self) -> None:
-        assert self._context is not None
-        worker: _Worker | None = None
-        error: str | None = None
-        try:
-            worker = _Worker(self._context, self.kg.config)
-            worker.wait_ready(_STARTUP_TIMEOUT)
-        except Exception as err:
-            error = str(err)
-        with self._cond:
-            self._starting -= 1
-            keep = worker is not None and error is None and not self._closed
-            if keep:
-                self._idle.append(worker)  # type: ignore[arg-type]
-                self._start_error = None
-            else:
-                self._start_error = error or self._start_error
-            self._cond.notify_all()
-        if worker is not None and not keep:
-            worker.kill()
+        with contextlib.suppress(MlkgError):
+            fresh = zygote.spawn()
+            with self._cond:
+                if self._closed:
+                    fresh.kill()
+                    return
+                self._idle.append(fresh)
+                self._cond.notify()
 
 
-__all__ = ["BoundedAnswer", "BoundedQueryRunner", "split_dataset_clauses"]
+__all__ = ["BoundedAnswer", "BoundedQueryRunner", "WorkerLimits", "split_dataset_clauses"]

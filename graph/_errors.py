@@ -83,6 +83,24 @@ class QueryTimeout(QueryError):
         )
 
 
+class QueryOutOfMemory(QueryError):
+    """The query's worker process ended during evaluation: past the per-query memory limit
+    (or an engine fault). The same text is then refused at once for a while."""
+
+    def __init__(self, limit_mb: int | None) -> None:
+        self.limit_mb = limit_mb
+        limit = f"the {limit_mb} MB per-query memory limit" if limit_mb else "the memory available"
+        super().__init__(
+            f"the query was stopped: it needed more than {limit} (or hit an engine fault); "
+            "narrow it (LIMIT, fewer cross products, shorter strings) or ask the operator to "
+            "raise MLKG_QUERY_MEMORY_MB"
+        )
+
+
+class QueryCancelled(QueryError):
+    """The client went away, so its query's work was stopped."""
+
+
 class QueryTooLarge(QueryError):
     """The query text is longer than the configured limit."""
 

@@ -11,12 +11,13 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
-from mlkg.ontology import ENT, ONTOLOGY_GRAPH
+from mlkg.ontology import ENT, ONTOLOGY_GRAPH, PREFIXES
 
 from ._engines import Engine, OxigraphEngine, RdflibEngine, RemoteEngine, quads_of
 from ._errors import MlkgError, QueryRefused, QueryTooLarge, ValidationError, Violation
 from ._inference import materialise
 from ._loading import INFERRED_GRAPH, SourceFile, discover, fingerprint, load_files
+from ._outbound import service_targets
 from ._results import QueryResult, Term
 from ._sparql_text import inspect_sparql
 
@@ -30,6 +31,7 @@ MAX_QUERY_NESTING = 256
 #: A flat chain is a deep tree to the engines: Oxigraph overflows its stack (a crash) from
 #: about 7,000 chained ``+`` or triple patterns; no real query comes near this.
 MAX_QUERY_OPERATORS = 2000
+_PREFIX_ITEMS = tuple(PREFIXES.items())
 
 
 @dataclass(frozen=True)
@@ -99,11 +101,11 @@ class KnowledgeGraph:
 
     @staticmethod
     def _build(files: Sequence[SourceFile], validate: bool) -> ox.Store:
-        store = load_files(files)
+        store = load_files(files)  # parse errors are raised here, with file, line and column
         if validate:
-            from ._validation import validate_store
+            from ._validation import validate_files_isolated
 
-            violations = validate_store(store, {f.graph: str(f.path) for f in files})
+            violations = validate_files_isolated(files)  # its memory goes back to the OS after
             if violations:
                 raise ValidationError(violations)
         materialise(store)
@@ -161,6 +163,7 @@ class KnowledgeGraph:
         :class:`QuerySyntaxError` for bad syntax.
         """
         self.check_allowed(sparql)
+        self.check_outbound(sparql)
         substitutions = {
             name: ox.Literal(value) if isinstance(value, str) else value
             for name, value in (bindings or {}).items()
@@ -174,7 +177,12 @@ class KnowledgeGraph:
         )
 
     def check_allowed(self, sparql: str) -> None:
-        """Refuse what this read-only, no-outbound service never runs."""
+        """Refuse, from a linear-time look at the text, what this read-only service never runs:
+        updates, and texts nested or chained deeper than the engines' parsers can take.
+
+        Outbound requests are decided by :meth:`check_outbound` (a full parse), which
+        :meth:`query` runs too.
+        """
         shape = inspect_sparql(sparql)
         if shape.max_depth > MAX_QUERY_NESTING:
             raise QueryTooLarge(
@@ -190,8 +198,15 @@ class KnowledgeGraph:
             raise QueryRefused(
                 "this service is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused"
             )
+
+    def check_outbound(self, sparql: str) -> None:
+        """Refuse SERVICE to any host not allowed, deciding from a full SPARQL parse.
+
+        Beneath this check, the processes that evaluate embedded-engine queries have no
+        network at all (see :mod:`mlkg.graph._sandbox`).
+        """
         allowed = set(self.config.allowed_service_hosts)
-        for target in shape.service_iris:
+        for target in service_targets(sparql, _PREFIX_ITEMS):
             host = urlsplit(target).hostname if not target.startswith("?") else None
             if host is None or host not in allowed:
                 raise QueryRefused(

@@ -106,6 +106,8 @@ def load_file(store: ox.Store, source: SourceFile) -> None:
         data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise DataError(str(source.path), f"not UTF-8 (byte {err.start})") from None
+    if source.rdf_format == ox.RdfFormat.RDF_XML:
+        _check_entities(source.path, data)
     try:
         store.load(
             data,
@@ -115,6 +117,42 @@ def load_file(store: ox.Store, source: SourceFile) -> None:
         )
     except SyntaxError as err:
         raise _syntax_error(source.path, err) from None
+
+
+_ENTITY = re.compile(rb"<!ENTITY\s+(%?)\s*([^\s]+)\s+(SYSTEM|PUBLIC)?\s*(\"[^\"]*\"|'[^']*')", re.IGNORECASE)
+#: An RDF/XML file's entities may expand it to at most this many times its size (plus 1 MB).
+MAX_ENTITY_EXPANSION = 4
+
+
+def _check_entities(path: Path, data: bytes) -> None:
+    """Refuse RDF/XML whose entity declarations could blow up when expanded.
+
+    Plain declarations (a name for a namespace IRI, as ontology editors write them) are fine.
+    Refused: entities defined through other entities (the "billion laughs" nesting), parameter
+    and external entities, and expansion beyond :data:`MAX_ENTITY_EXPANSION` times the file.
+    """
+    if b"<!ENTITY" not in data.upper():
+        return
+    declared = list(_ENTITY.finditer(data))
+    if len(declared) != data.upper().count(b"<!ENTITY"):
+        raise DataError(str(path), "an RDF/XML entity declaration could not be read; expand the entities")
+    growth = 0
+    for match in declared:
+        parameter, name, external, value = match.groups()
+        text = value[1:-1]
+        if parameter or external or b"&" in text or b"%" in text:
+            raise DataError(
+                str(path),
+                f"RDF/XML entity {name.decode(errors='replace')!r} is defined through other or external "
+                "entities, which can expand a small file into gigabytes; write its value out in full",
+            )
+        growth += data.count(b"&" + name + b";") * len(text)
+    if growth > MAX_ENTITY_EXPANSION * len(data) + (1 << 20):
+        raise DataError(
+            str(path),
+            f"RDF/XML entities would expand this file by {growth} bytes (over {MAX_ENTITY_EXPANSION}x its "
+            "size); write the values out in full",
+        )
 
 
 def parse_file(source: SourceFile) -> list[ox.Quad]:

@@ -18,16 +18,26 @@ MEMO_SIZE = 2048
 
 
 class LruCache(Generic[_V]):
-    """A thread-safe map that keeps the ``size`` most recently used entries.
+    """A thread-safe map that keeps the ``size`` most recently used entries, and (with
+    ``weigh``) at most ``max_weight`` in all, e.g. bytes.
 
     >>> cache = LruCache[int](2)
     >>> cache.put("a", 1); cache.put("b", 2); cache.put("c", 3)
     >>> cache.get("a"), cache.get("c")
     (None, 3)
+    >>> sized = LruCache[bytes](10, max_weight=5, weigh=len)
+    >>> sized.put("a", b"abc"); sized.put("b", b"def")
+    >>> sized.get("a"), sized.weight
+    (None, 3)
     """
 
-    def __init__(self, size: int) -> None:
+    def __init__(
+        self, size: int, *, max_weight: int | None = None, weigh: Callable[[_V], int] | None = None
+    ) -> None:
         self.size = size
+        self.max_weight = max_weight
+        self._weigh = weigh
+        self.weight = 0
         self._entries: OrderedDict[Hashable, _V] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -41,11 +51,21 @@ class LruCache(Generic[_V]):
     def put(self, key: Hashable, value: _V) -> None:
         if self.size <= 0:
             return
+        weight = self._weigh(value) if self._weigh else 0
+        if self.max_weight is not None and weight > self.max_weight:
+            return
         with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None and self._weigh:
+                self.weight -= self._weigh(old)
             self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            self.weight += weight
+            while len(self._entries) > self.size or (
+                self.max_weight is not None and self.weight > self.max_weight
+            ):
+                _, dropped = self._entries.popitem(last=False)
+                if self._weigh:
+                    self.weight -= self._weigh(dropped)
 
 
 _MEMOS: weakref.WeakKeyDictionary[KnowledgeGraph, LruCache[object]] = weakref.WeakKeyDictionary()

@@ -15,6 +15,11 @@ from typing import TYPE_CHECKING, Any
 from mlkg.ontology import MLKG, ONTOLOGY_GRAPH, PROV, SKOS, XSD, local_name
 
 from ._loading import INFERRED_GRAPH
+from ._today import holds_today
+
+#: The article's own layer: where a later layer gives a date property another value, the later
+#: one is the current value and the article's is kept beside it (``article``).
+ARTICLE_GRAPH = "article-2022"
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -36,7 +41,7 @@ SELECT ?e ?type ?typelabel ?label ?definition WHERE {{
 }}"""
 
 _LITERALS = f"""
-SELECT ?e ?p ?o ?plabel WHERE {{
+SELECT ?e ?p ?o ?plabel ?g WHERE {{
   ?e a mlkg:Entity .
   GRAPH ?g {{ ?e ?p ?o }} {_ASSERTED}
   FILTER(isLiteral(?o) && ?p NOT IN (skos:prefLabel, skos:definition))
@@ -106,7 +111,9 @@ def to_networkx(kg: KnowledgeGraph, *, details: bool = False) -> nx.MultiDiGraph
     Node ids are the entities' local names (stable, unique). Node attributes: ``iri``,
     ``label`` (skos:prefLabel), ``type`` / ``kind`` (local name of the asserted class),
     ``kind_label`` (the class's rdfs:label), ``definition``, ``alt_labels``, ``dates`` and
-    ``facts`` (lists of ``{"property", "label", "value"}``), ``ecosystem`` (id of the framework,
+    ``facts`` (lists of ``{"property", "label", "value"}``; one current value per date
+    property, the article's beside it as ``article`` when a later source differs),
+    ``ecosystem`` (id of the framework,
     a framework being its own ecosystem), ``status`` / ``status_label`` / ``status_date``,
     ``functions`` and ``sources`` (lists of ``{"id", "label"[, "url"]}``).
 
@@ -115,7 +122,8 @@ def to_networkx(kg: KnowledgeGraph, *, details: bool = False) -> nx.MultiDiGraph
     the correspondence IRI with ``kind="counterpart"``, ``predicate`` (mlkg:counterpartOf),
     ``label``, ``title`` (the correspondence's label), ``correspondence``, ``strength``,
     ``basis`` (local names, e.g. ``Close``/``Stated``), ``functions``, ``evidence``,
-    ``valid_until`` and ``sources``.
+    ``valid_until``, ``sources`` and ``current`` (the pair holds today: no end date and neither
+    tool has ended, the one definition of :mod:`._today`).
     """
     import networkx as nx
 
@@ -191,11 +199,30 @@ def _add_literals(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> None:
         label = _text(row, "plabel") or property_label(predicate)
         fact = {"property": predicate, "label": label, "value": value}
         datatype = getattr(getattr(literal, "datatype", None), "value", None)
+        if datatype in DATE_TYPES:
+            fact["graph"] = local_name(row["g"].value)
         _add_unique(attrs["dates"] if datatype in DATE_TYPES else attrs["facts"], fact)
     for _, attrs in graph.nodes(data=True):
+        attrs["dates"] = _one_current_value(attrs["dates"])
         attrs["alt_labels"].sort(key=str.casefold)
         attrs["dates"].sort(key=lambda d: d["value"])
         attrs["facts"].sort(key=lambda f: (f["label"], f["value"]))
+
+
+def _one_current_value(dates: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Drop the article's value of a date property a later layer gives differently, keeping it
+    on the later entry as ``article``; the layer itself is not kept."""
+    later = {d["property"] for d in dates if d["graph"] != ARTICLE_GRAPH}
+    kept: list[dict[str, str]] = []
+    for d in dates:
+        if d["graph"] == ARTICLE_GRAPH and d["property"] in later:
+            continue
+        said = [o["value"] for o in dates if o["graph"] == ARTICLE_GRAPH and o["property"] == d["property"]]
+        entry = {k: v for k, v in d.items() if k != "graph"}
+        if said and d["graph"] != ARTICLE_GRAPH and said[0] != d["value"]:
+            entry["article"] = said[0]
+        _add_unique(kept, entry)
+    return kept
 
 
 def _add_links(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> None:
@@ -272,4 +299,7 @@ def _add_counterparts(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> None:
             evidence=corr["evidence"] or "",
             valid_until=corr["until"],
             sources=corr["sources"],
+            current=holds_today(
+                corr["until"], graph.nodes[tools[0]]["status"], graph.nodes[tools[1]]["status"]
+            ),
         )

@@ -58,8 +58,12 @@ __all__ = [
 FUZZY_THRESHOLD = 80.0
 #: Two entities whose fuzzy scores are this close are reported as ambiguous.
 FUZZY_MARGIN = 4.0
-#: Lowest fuzzy score still offered as a suggestion.
-SUGGEST_THRESHOLD = 55.0
+#: Lowest fuzzy score still offered as a suggestion: below it the "nearest" label is noise
+#: ("sklearn" is 57 from "serving"), and no suggestion beats a nonsense one.
+SUGGEST_THRESHOLD = 70.0
+#: Score given to an entity sharing a whole word (of at least this many letters) with the text.
+WORD_SUGGESTION = 75.0
+MIN_WORD = 4
 #: How many characters of the key fuzzy matching looks at (longer input is cut, not refused).
 FUZZY_MAX_CHARS = 64
 MAX_SUGGESTIONS = 5
@@ -290,6 +294,11 @@ def _resolve(index: NameIndex, query: str) -> Resolution:
     if not key:
         return Resolution(query, "unknown")
     scores = _fuzzy(index, key)
+    for word in words if len(words) <= 8 else ():
+        if len(word) >= MIN_WORD:
+            for position in index.by_word.get(word, ()):
+                iri = index.word_lists[position][1]
+                scores[iri] = max(scores.get(iri, 0.0), WORD_SUGGESTION)
     ranked = sorted(scores, key=lambda iri: (-scores[iri], index.sort_key(iri)))
     if ranked and index.entities[ranked[0]].type == "FrameworkFunction":
         # Near function names are other functions (reduce_max / reduce_std, tnn.gelu / tf.nn.gelu):

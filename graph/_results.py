@@ -15,7 +15,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, TypeAlias
 from xml.sax.saxutils import escape, quoteattr
 
@@ -67,11 +67,52 @@ FORMAT_ALIASES: dict[str, str] = {
 
 
 @dataclass(frozen=True)
+class Truncation:
+    """Why an answer was cut: at a row cap, at a byte cap, or both.
+
+    >>> Truncation(row_limit=5).header
+    'true; limit=5'
+    """
+
+    row_limit: int | None = None
+    max_bytes: int | None = None
+
+    @property
+    def header(self) -> str:
+        """The value of the ``MLKG-Truncated`` response header."""
+        parts = ["true"]
+        if self.row_limit is not None:
+            parts.append(f"limit={self.row_limit}")
+        if self.max_bytes is not None:
+            parts.append(f"max-bytes={self.max_bytes}")
+        return "; ".join(parts)
+
+    @property
+    def message(self) -> str:
+        if self.max_bytes is not None:
+            return (
+                f"the answer was cut to fit {self.max_bytes} bytes; add LIMIT/OFFSET or select "
+                "fewer or shorter values to page through the rest"
+            )
+        return f"only the first {self.row_limit} rows are shown; add LIMIT/OFFSET to page through the rest"
+
+    def as_json(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        if self.row_limit is not None:
+            out["rowLimit"] = self.row_limit
+        if self.max_bytes is not None:
+            out["maxBytes"] = self.max_bytes
+        out["message"] = self.message
+        return out
+
+
+@dataclass(frozen=True)
 class QueryResult:
     """The answer to one query.
 
     ``kind`` says which fields matter: ``variables``/``rows`` for SELECT, ``boolean`` for ASK,
-    ``triples`` for CONSTRUCT/DESCRIBE. ``truncated`` is True when a row cap cut the answer.
+    ``triples`` for CONSTRUCT/DESCRIBE. ``truncated`` is True when a row cap cut the answer;
+    ``truncation`` says which cap, where the caller knows (the JSON writer reports it).
     """
 
     kind: ResultKind
@@ -80,6 +121,7 @@ class QueryResult:
     boolean: bool | None = None
     triples: list[ox.Triple] = field(default_factory=list)
     truncated: bool = False
+    truncation: Truncation | None = None
 
     @classmethod
     def solutions(
@@ -103,6 +145,12 @@ class QueryResult:
         if self.kind == "solutions":
             return len(self.rows)
         return len(self.triples) if self.kind == "graph" else 1
+
+    def head(self, count: int, truncation: Truncation) -> QueryResult:
+        """The first ``count`` rows or triples, marked as cut by ``truncation``."""
+        return replace(
+            self, rows=self.rows[:count], triples=self.triples[:count], truncated=True, truncation=truncation
+        )
 
     def bindings(self) -> list[dict[str, Term]]:
         """The rows as dicts from variable name to term, unbound variables left out."""
@@ -145,6 +193,37 @@ def serialize_result(result: QueryResult, media_type: str) -> bytes:
     if name is None:
         raise UnsupportedFormat(_wrong_format(result.kind, media_type))
     return _SOLUTION_WRITERS[name](result)
+
+
+def serialize_within(result: QueryResult, media_type: str, max_bytes: int) -> tuple[QueryResult, bytes]:
+    """``result`` written as ``media_type`` in at most ``max_bytes`` (about: a cut is made
+    on whole rows), cutting rows or triples from the end as needed; the (possibly cut) result
+    and its bytes.
+
+    The size is first estimated from the terms' text, so an answer far over the cap is cut
+    before it is written out whole.
+    """
+    if result.kind == "boolean":
+        return result, serialize_result(result, media_type)
+    items: Sequence[object] = result.rows if result.kind == "solutions" else result.triples
+    budget, count = 0, 0
+    for item in items:
+        budget += len(str(item)) + 16
+        if budget > max_bytes:
+            break
+        count += 1
+    cut = result if count == len(items) else result.head(count, _bytes_cap(result, max_bytes))
+    body = serialize_result(cut, media_type)
+    while len(body) > max_bytes and count > 0:
+        count = min(count - 1, int(count * max_bytes / len(body) * 0.95))
+        cut = result.head(max(count, 0), _bytes_cap(result, max_bytes))
+        body = serialize_result(cut, media_type)
+    return cut, body
+
+
+def _bytes_cap(result: QueryResult, max_bytes: int) -> Truncation:
+    rows = result.truncation.row_limit if result.truncation else None
+    return Truncation(row_limit=rows, max_bytes=max_bytes)
 
 
 def serialize_triples(triples: Iterable[ox.Triple], rdf_format: ox.RdfFormat) -> bytes:
@@ -195,7 +274,10 @@ def _write_json(result: QueryResult) -> bytes:
     bindings = [
         {n: term_to_json(v) for n, v in zip(names, row, strict=True) if v is not None} for row in result.rows
     ]
-    doc = {"head": {"vars": list(names)}, "results": {"bindings": bindings}}
+    doc: dict[str, object] = {"head": {"vars": list(names)}}
+    if result.truncation is not None:  # between "head" and "results": parsers skip it
+        doc["truncated"] = result.truncation.as_json()
+    doc["results"] = {"bindings": bindings}
     return json.dumps(doc, ensure_ascii=False).encode()
 
 

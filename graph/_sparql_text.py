@@ -1,11 +1,13 @@
-"""A light lexical look at SPARQL text: its form, and whether it asks for outbound requests.
+"""A light lexical look at SPARQL text, in linear time: its form, FROM clauses and size.
 
-The engines' own parsers stay the judges of syntax; this only finds what must be refused
-before any engine sees the text (updates, SERVICE), without a second full parser.
+The engines' own parsers stay the judges of syntax; this only finds, cheaply and before any
+engine sees the text, what must be refused (updates, texts nested deeper than the parsers
+take). Whether a query reaches the network is *not* decided here but from a full parse
+(:mod:`._outbound`): a lexer can disagree with an engine about where a token ends.
 
->>> shape = inspect_sparql("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }")
->>> shape.form, shape.service_iris
-('select', ('http://x/',))
+>>> shape = inspect_sparql("SELECT * FROM <urn:g> WHERE { ?s ?p ?o }")
+>>> shape.form, shape.has_dataset_clause
+('select', True)
 """
 
 from __future__ import annotations
@@ -22,14 +24,17 @@ _TOKEN = re.compile(
     (?P<ws>\s+)
   | (?P<comment>\#[^\n\r]*)
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<lstr>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\")
-  | (?P<str>'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<lstr>'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\\?\Z)|\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|\\?\Z))
+  | (?P<str>'(?:[^'\\\n\r]|\\.)*(?:'|(?=[\n\r])|\\?\Z)|"(?:[^"\\\n\r]|\\.)*(?:"|(?=[\n\r])|\\?\Z))
   | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
-  | (?P<word>[^\W\d][\w.\-]*(?::[\w.\-%\\]*)?|:[\w.\-%\\]*)
+  | (?P<word>[^\W\d][\w.\-]*(?::{local})?|:{local})
   | (?P<other>.)
-    """,
+    """.replace("{local}", r"(?:[\w.\-:%]|\\[_~.\-!$&'()*+,;=/?\#@%])*"),
     re.VERBOSE | re.DOTALL,
 )
+"""One token per match, in linear time: a string or long string that never closes runs to the
+end of its line (or of the text) instead of being retried from every later position, and a
+prefixed name's local part takes the escapes SPARQL allows there (``ent:x\\#`` is one name)."""
 
 _QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 _UPDATE_WORDS = {
@@ -50,11 +55,9 @@ _UPDATE_ANYWHERE = {"INSERT", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE"}
 
 @dataclass(frozen=True)
 class SparqlShape:
-    """What :func:`inspect_sparql` found: the form and the outbound-looking parts."""
+    """What :func:`inspect_sparql` found: the form, the dataset clauses, the size."""
 
     form: QueryForm
-    service_iris: tuple[str, ...]
-    """IRIs after SERVICE (``"?var"`` for a variable endpoint)."""
     has_dataset_clause: bool
     """True where the text has FROM / FROM NAMED."""
     max_depth: int = 0
@@ -76,7 +79,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 _CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
-def _unescape(text: str) -> str:
+def expand_codepoint_escapes(text: str) -> str:
     """``text`` with SPARQL codepoint escapes (``\\u0053``, ``\\U00000053``) replaced.
 
     SPARQL 1.1 (section 19.2) processes them *before* parsing, anywhere in the text, and rdflib does;
@@ -92,21 +95,20 @@ def _unescape(text: str) -> str:
 
 @lru_cache(maxsize=1024)  # one request asks several layers; the answer is a frozen value
 def inspect_sparql(text: str) -> SparqlShape:
-    """Classify ``text`` as a query form or an update, and list SERVICE targets.
+    """Classify ``text`` as a query form or an update, and measure its nesting.
 
     Text with codepoint escapes is read both as written and with the escapes replaced, and
-    the stricter reading wins: ``\\u0053ERVICE`` is SERVICE to an engine that unescapes first.
+    the stricter reading wins: ``\\u0049NSERT`` is INSERT to an engine that unescapes first.
 
-    >>> inspect_sparql(r"SELECT * WHERE { \\u0053ERVICE <http://x/> { ?s ?p ?o } }").service_iris
-    ('http://x/',)
+    >>> inspect_sparql(r"\\u0049NSERT DATA { <urn:a> <urn:b> <urn:c> }").form
+    'update'
     """
     raw = _inspect(text)
     if not _CODEPOINT_ESCAPE.search(text):
         return raw
-    unescaped = _inspect(_unescape(text))
+    unescaped = _inspect(expand_codepoint_escapes(text))
     return SparqlShape(
         form="update" if "update" in (raw.form, unescaped.form) else raw.form,
-        service_iris=tuple(dict.fromkeys(raw.service_iris + unescaped.service_iris)),
         has_dataset_clause=raw.has_dataset_clause or unescaped.has_dataset_clause,
         max_depth=max(raw.max_depth, unescaped.max_depth),
         operators=max(raw.operators, unescaped.operators),
@@ -116,7 +118,6 @@ def inspect_sparql(text: str) -> SparqlShape:
 def _inspect(text: str) -> SparqlShape:
     tokens = _tokens(text)
     form: QueryForm = "unknown"
-    services: list[str] = []
     has_from = False
     depth = max_depth = operators = 0
     for index, (kind, value) in enumerate(tokens):
@@ -142,16 +143,8 @@ def _inspect(text: str) -> SparqlShape:
             has_from = True
         elif word in _UPDATE_ANYWHERE:
             form = "update"
-        elif word == "SERVICE":
-            rest = tokens[index + 1 : index + 3]
-            if rest and rest[0][1].upper() == "SILENT":
-                rest = rest[1:]
-            if rest:
-                target_kind, target = rest[0]
-                services.append(target[1:-1] if target_kind == "iri" else target)
     return SparqlShape(
         form=form,
-        service_iris=tuple(services),
         has_dataset_clause=has_from,
         max_depth=max_depth,
         operators=operators,

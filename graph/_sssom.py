@@ -10,7 +10,8 @@ ontology-mapping tools read. One row per correspondence node:
   pairs we inferred, since those are judgements drawn from background sources (manuals, repository
   READMEs) about what each tool is for, not lexical or logical matches;
 * ``confidence``: 0.9 for stated pairs, 0.7 when every source behind them is marked weak, 0.6 for
-  inferred ones; lowered by 0.1 for a correspondence that no longer holds (``mlkg:validUntil``);
+  inferred ones; lowered by 0.1 for a correspondence that no longer holds today (an end date, or
+  one of its tools has ended: the one definition of :mod:`._today`);
 * ``source``: the source node(s) as CURIEs, ``|``-separated; ``mapping_date``: the latest date of
   those sources; ``comment``: the evidence, and the end date when there is one.
 
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING
 from mlkg.ontology import ENT, MLKG, PROV, SKOS, SRC
 
 from ._answers import ECOSYSTEMS, _Reader, _strength
+from ._today import holds_today
 
 if TYPE_CHECKING:
     from ._knowledge import KnowledgeGraph
@@ -80,14 +82,19 @@ def sssom_rows(kg: KnowledgeGraph) -> list[dict[str, str]]:
         stated = reader.first(node, MLKG + "basis") == MLKG + "Stated"
         sources = reader.values(node, PROV + "wasDerivedFrom")
         weak = bool(sources) and all(reader.first(s, MLKG + "weakSource") in ("true", "1") for s in sources)
-        ended = reader.values(node, MLKG + "validUntil")
+        until = reader.first(node, MLKG + "validUntil")
+        statuses = [reader.first(t, MLKG + "status") for t in (subject, obj)]
+        current = holds_today(until, *statuses)
         confidence = (0.7 if weak else 0.9) if stated else 0.6
-        if ended:
+        if not current:
             confidence -= 0.1
         dates = [d for d in (reader.source(s).date for s in sources) if d]
         comment = " ".join(reader.values(node, MLKG + "evidence"))
-        if ended:
-            comment += f" No longer holds since {ended[0]}."
+        if until:
+            comment += f" No longer holds since {until}."
+        elif not current:
+            gone = next(t for t in (subject, obj) if reader.ended(t))
+            comment += f" No longer holds: {reader.label(gone)} is {reader.status(gone)}."
         rows.append(
             {
                 "subject_id": _curie(subject),

@@ -8,7 +8,7 @@ them with rdflib once per focus node, which took ~50 s for our 3,000 triples.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pyoxigraph as ox
@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from mlkg.ontology import ONTOLOGY_GRAPH, RDF, RDFS, SHAPES_PATH
 
 from ._errors import Violation
-from ._loading import INFERRED_GRAPH
+from ._loading import INFERRED_GRAPH, SourceFile
 
 SH = "http://www.w3.org/ns/shacl#"
 _TEMPLATE = re.compile(r"\{[?$](\w+)\}")
@@ -42,6 +42,40 @@ _TARGETS = {
     "targetObjectsOf": "?any ?t ?this .",
     "targetNode": "BIND(?t AS ?this)",
 }
+
+
+def validate_files_isolated(files: Sequence[SourceFile]) -> list[Violation]:
+    """:func:`validate_store` over ``files``, run in a fresh child process.
+
+    pyshacl builds an rdflib graph of the whole dataset: several times the memory of the
+    Oxigraph store, and Python keeps that heap after the check. Run in a child, the server
+    keeps only its store (the files are parsed once more there, which costs seconds, not
+    gigabytes). Call it after the files parsed in this process, so parse errors come from here.
+    """
+    import concurrent.futures
+    import multiprocessing
+
+    spec = [(str(f.path), f.graph) for f in files]
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        outcome = pool.submit(_validate_in_child, spec).result()
+    if isinstance(outcome, str):
+        from ._errors import MlkgError
+
+        raise MlkgError(f"validation failed: {outcome}")
+    return outcome
+
+
+def _validate_in_child(spec: list[tuple[str, str]]) -> list[Violation] | str:
+    from pathlib import Path
+
+    from ._loading import SourceFile, load_files, rdf_format_for
+
+    try:
+        files = [SourceFile(Path(path), graph, rdf_format_for(Path(path))) for path, graph in spec]
+        return validate_store(load_files(files), {f.graph: str(f.path) for f in files})
+    except Exception as err:  # one line back to the parent, whatever it was
+        return f"{type(err).__name__}: {err}"
 
 
 def validate_store(store: ox.Store, graph_files: Mapping[str, str]) -> list[Violation]:

@@ -7,6 +7,12 @@ REST and SPARQL, one after another until the time is up (a bounded loop that sto
 The runaway is one cross-product query kept in flight the whole time: it runs to the query
 time limit (503), and is sent again at once.
 
+The *hostile mix* (``hostile=True``) runs beside the light clients, from another loopback
+address (127.0.0.2, so per-address limits do not touch the light clients): memory bombs, runaway
+queries whose clients disconnect after 0.3 s, and connections that send half a request head and
+stall. It reports the light clients' p99 and errors (the target is zero), the peak memory of the
+server's process tree, and the recovery time (until a fresh cheap query answers fast again).
+
 Used by ``tests/test_load.py`` (a short run in ``make test``) and by ``make soak``::
 
     python tests/soak.py --clients 50 --duration 60          # starts its own mlkg serve
@@ -31,6 +37,13 @@ COUNTERPARTS_SPARQL = (
     "SELECT ?a ?b WHERE { ?c a mlkg:Correspondence ; mlkg:tool ?a, ?b . FILTER(STR(?a) < STR(?b)) }"
 )
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+#: Doubles a string 34 times (~170 GB): stopped by the per-query memory cap.
+MEMORY_BOMB = (
+    'SELECT (STRLEN(?a34) AS ?n) WHERE { BIND("aaaaaaaaaa" AS ?a0) '
+    + " ".join(f"BIND(CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})" for i in range(34))
+    + " }"
+)
+HOSTILE_ADDRESS = "127.0.0.2"
 JSON_RESULTS = {"Accept": "application/sparql-results+json"}
 
 #: The light requests: (name, method, path, params/body, headers). Every one answers 200.
@@ -61,6 +74,9 @@ class LoadResult:
     error_samples: list[str] = field(default_factory=list)
     runaways: int = 0
     runaway_statuses: dict[int, int] = field(default_factory=dict)
+    hostile: dict[str, int] = field(default_factory=dict)
+    peak_tree_mb: float | None = None
+    recovery_seconds: float | None = None
 
     @property
     def requests(self) -> int:
@@ -84,6 +100,12 @@ class LoadResult:
         )
         if self.runaways:
             line += f"; runaway queries sent {self.runaways} {self.runaway_statuses}"
+        if self.hostile:
+            line += f"; hostile {self.hostile}"
+        if self.peak_tree_mb is not None:
+            line += f"; peak server tree memory {self.peak_tree_mb:.0f} MB"
+        if self.recovery_seconds is not None:
+            line += f"; recovered in {self.recovery_seconds:.2f} s"
         return line
 
 
@@ -181,9 +203,17 @@ def _client_process(base: str, clients: int, seconds: float, first: int, start_a
 
 
 def run_load(
-    base: str, clients: int, seconds: float, *, processes: int = 2, runaway: bool = False
+    base: str,
+    clients: int,
+    seconds: float,
+    *,
+    processes: int = 2,
+    runaway: bool = False,
+    hostile: bool = False,
+    server_pid: int | None = None,
 ) -> LoadResult:
-    """``clients`` concurrent clients for ``seconds`` against ``base``; optionally one runaway in flight."""
+    """``clients`` concurrent clients for ``seconds`` against ``base``; optionally one runaway
+    in flight, or the hostile mix beside them (with ``server_pid``, the tree's peak memory)."""
     context = mp.get_context("spawn")
     queue = context.Queue()
     processes = max(1, min(processes, clients))
@@ -200,6 +230,11 @@ def run_load(
     runner = threading.Thread(target=_runaway, args=(base, stop, result), daemon=True) if runaway else None
     if runner:
         runner.start()
+    attackers = _start_hostile(base, stop, result) if hostile else []
+    sampler = None
+    if server_pid is not None:
+        sampler = threading.Thread(target=_sample_memory, args=(server_pid, stop, result), daemon=True)
+        sampler.start()
     for _ in procs:
         part = queue.get(timeout=seconds + 120)
         result.latencies += part["latencies"]
@@ -210,7 +245,127 @@ def run_load(
     stop.set()
     if runner:
         runner.join(120)
+    for attacker in attackers:
+        attacker.join(60)
+    if sampler:
+        sampler.join(5)
+    if hostile:
+        result.recovery_seconds = _recovery(base)
     return result
+
+
+# -- the hostile mix --------------------------------------------------------------------------------
+
+
+def _count(result: LoadResult, key: str) -> None:
+    result.hostile[key] = result.hostile.get(key, 0) + 1
+
+
+def _hostile_client() -> httpx.Client:
+    transport = httpx.HTTPTransport(local_address=HOSTILE_ADDRESS)
+    return httpx.Client(transport=transport, timeout=120)
+
+
+def _memory_bombs(base: str, stop: threading.Event, result: LoadResult) -> None:
+    with _hostile_client() as http:
+        n = 0
+        while not stop.is_set():
+            n += 1  # a new text each time, so it is not refused from memory at once
+            response = http.get(
+                base + "/sparql", params={"query": f"{MEMORY_BOMB} # {n}"}, headers=JSON_RESULTS
+            )
+            _count(result, f"memory bomb -> {response.status_code}")
+
+
+def _disconnecting_runaways(base: str, stop: threading.Event, result: LoadResult) -> None:
+    import socket
+    from urllib.parse import urlencode
+
+    url = httpx.URL(base)
+    n = 0
+    while not stop.is_set():
+        n += 1
+        body = urlencode({"query": f"{RUNAWAY} # {time.time_ns()} {n}"}).encode()
+        head = (
+            f"POST /sparql HTTP/1.1\r\nHost: {url.host}\r\nContent-Type: application/x-www-form-urlencoded"
+            f"\r\nContent-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        with socket.socket() as conn:
+            conn.bind((HOSTILE_ADDRESS, 0))
+            conn.connect((url.host, url.port or 80))
+            conn.sendall(head + body)
+            time.sleep(0.3)  # the query is running in a worker: now leave
+        _count(result, "disconnecting runaway")
+
+
+def _slow_heads(base: str, stop: threading.Event, result: LoadResult, keep: int = 40) -> None:
+    """Keep ``keep`` connections that send a valid request head one byte at a time, never ending it."""
+    import socket
+
+    url = httpx.URL(base)
+    open_: list[socket.socket] = []
+    while not stop.is_set():
+        while len(open_) < keep:
+            conn = socket.socket()
+            conn.bind((HOSTILE_ADDRESS, 0))
+            conn.connect((url.host, url.port or 80))
+            conn.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            conn.setblocking(False)
+            open_.append(conn)
+            _count(result, "slow head")
+        time.sleep(0.2)
+        for conn in list(open_):
+            try:
+                conn.send(b"a")
+                answer = conn.recv(64)
+            except BlockingIOError:
+                continue
+            except OSError:
+                answer = b"closed"
+            status = answer[9:12].decode(errors="replace") if answer.startswith(b"HTTP/") else "closed"
+            _count(result, f"slow head -> {status}")
+            conn.close()
+            open_.remove(conn)
+    for conn in open_:
+        conn.close()
+
+
+def _start_hostile(base: str, stop: threading.Event, result: LoadResult) -> list[threading.Thread]:
+    jobs = [_memory_bombs, _memory_bombs, _disconnecting_runaways, _disconnecting_runaways, _slow_heads]
+    threads = [threading.Thread(target=job, args=(base, stop, result), daemon=True) for job in jobs]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def _sample_memory(pid: int, stop: threading.Event, result: LoadResult) -> None:
+    """The peak resident memory of the server and every process under it (MB)."""
+    import psutil
+
+    root = psutil.Process(pid)
+    peak = 0
+    while not stop.wait(0.1):
+        total = 0
+        for proc in [root, *root.children(recursive=True)]:
+            try:
+                total += proc.memory_info().rss
+            except psutil.Error:
+                continue
+        peak = max(peak, total)
+    result.peak_tree_mb = peak / (1 << 20)
+
+
+def _recovery(base: str) -> float:
+    """Seconds until three fresh cheap queries in a row answer in under 100 ms."""
+    started = time.monotonic()
+    fast = 0
+    with httpx.Client(timeout=60) as http:
+        while fast < 3 and time.monotonic() - started < 60:
+            sent = time.monotonic()
+            query = f"{CHEAP_SPARQL} # recovery {time.time_ns()}"
+            ok = http.get(base + "/sparql", params={"query": query}, headers=JSON_RESULTS).status_code == 200
+            fast = fast + 1 if ok and time.monotonic() - sent < 0.1 else 0
+    return time.monotonic() - started
 
 
 def _runaway(base: str, stop: threading.Event, result: LoadResult) -> None:
@@ -301,14 +456,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=2, help="client processes")
     parser.add_argument("--url", help="drive this running server instead of starting one")
     parser.add_argument("--query-timeout", type=float, default=10.0, help="for the server started here")
+    parser.add_argument("--pid", type=int, help="with --url: the server's process id, to measure its memory")
     args = parser.parse_args(argv)
 
     server = None
+    pid = args.pid
     if args.url is None:
         from conftest import LiveServer  # the tests' helper: mlkg serve on a free port
 
         server = LiveServer("--query-timeout", str(args.query_timeout))
-        base = server.url
+        base, pid = server.url, server.process.pid
     else:
         base = args.url.rstrip("/")
     try:
@@ -320,9 +477,14 @@ def main(argv: list[str] | None = None) -> int:
         print(loaded.summary("light requests + 1 runaway"), flush=True)
         ratio = p99_ratio(plain, loaded)
         print(f"p99 with a runaway / without: {ratio:.2f}x (target <= 2x)", flush=True)
-        for sample in (plain.error_samples + loaded.error_samples)[:10]:
+        attacked = run_load(
+            base, args.clients, args.duration, processes=args.processes, hostile=True, server_pid=pid
+        )
+        print(attacked.summary("light requests + hostile mix"), flush=True)
+        print(f"p99 under the hostile mix / without: {p99_ratio(plain, attacked):.2f}x", flush=True)
+        for sample in (plain.error_samples + loaded.error_samples + attacked.error_samples)[:10]:
             print("error:", sample)
-        failed = plain.errors or loaded.errors or ratio > 2
+        failed = plain.errors or loaded.errors or attacked.errors or ratio > 2
         return 1 if failed else 0
     finally:
         if server is not None:

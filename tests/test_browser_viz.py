@@ -184,7 +184,7 @@ def test_clicking_a_node_fills_the_details_panel(live_server: LiveServer, browse
     assert details.locator("h2").text_content() == "PyTorch Live"
     text = details.text_content() or ""
     assert "TensorFlow Lite" in text, "its counterpart"
-    assert "2020-12" in text, "its dates"
+    assert "2021-12 (the article: 2020-12)" in text, "its dates: the current one, the article's beside it"
     assert "TensorFlow vs PyTorch" in text, "its sources"
     assert details.locator("a.entity-link").get_attribute("href") == "/entity/PyTorchLive"
     faded = page.evaluate(
@@ -193,6 +193,23 @@ def test_clicking_a_node_fills_the_details_panel(live_server: LiveServer, browse
     faded = faded[0] != faded[1]
     assert faded, "the neighbourhood stands out, the rest fades"
     assert "focus=PyTorchLive" in page.url
+    assert_clean(browser_page, live_server.url)
+
+
+def test_details_panel_lists_what_holds_today_first(
+    live_server: LiveServer, browser_page: RecordedPage
+) -> None:
+    """Same order as the answers: for ExecuTorch, LiteRT (holds today) before TensorFlow Lite (a pair
+    drawn on its own ends when either tool has: TensorFlow Lite was renamed)."""
+    page = browser_page.page
+    open_viz(browser_page, live_server.url + "/viz")
+    click_node(browser_page, "ExecuTorch")
+    items = page.locator("#details ul.counterparts > li")
+    texts = [t or "" for t in items.all_text_contents()]
+    assert texts[0].startswith("LiteRT") and "holds today" in texts[0]
+    assert any(t.startswith("TensorFlow Lite") and "ended" in t for t in texts[1:])
+    classes = items.evaluate_all("els => els.map(e => e.className)")
+    assert classes == sorted(classes, key=lambda c: c != "current") and "ended" in classes
     assert_clean(browser_page, live_server.url)
 
 
@@ -357,6 +374,9 @@ def test_large_graph_is_drawn_and_interactive_within_5_seconds(
 
 
 def test_docs_screenshot_exists() -> None:
-    """The README shows the picture; docs/screenshot.png is a real PNG of the graph view."""
-    shot = Path(__file__).resolve().parents[1] / "docs" / "screenshot.png"
-    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    """The README shows the answer (docs/screenshot.png) and the graph view (docs/graph-view.png)."""
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    readme = (docs.parent / "README.md").read_text(encoding="utf-8")
+    for name in ("screenshot.png", "graph-view.png"):
+        assert (docs / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f"](docs/{name})" in readme

@@ -18,15 +18,20 @@ STATED_PAIRS = [
     ("Keras", "PyTorchLightning"),
 ]
 PARTNER = {a: b for a, b in STATED_PAIRS} | {b: a for a, b in STATED_PAIRS}
-TOOL_KEYS = {"id", "iri", "label", "type", "ecosystem", "status"}
+TOOL_KEYS = {"id", "iri", "label", "type", "ecosystem", "status", "successor"}
 COUNTERPART_KEYS = {"id", "iri", "label", "ecosystem", "strength", "basis", "function", "current", "status"}
-COUNTERPART_KEYS |= {"evidence", "sources"}
+COUNTERPART_KEYS |= {"evidence", "sources", "neutral", "article", "via"}
+ORDER = {"exact": 0, "close": 1, "related": 2}
 
 
 def ask(client: TestClient, tool: str, **params: str) -> Any:
     response = client.get("/api/counterparts", params={"tool": tool, **params})
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def ids(answer: Any) -> list[str]:
+    return [c["id"] for c in answer["counterparts"]]
 
 
 @pytest.mark.parametrize(("text", "tool_id"), SPELLINGS)
@@ -42,65 +47,137 @@ def test_each_stated_pair_both_ways_through_many_spellings(
 
 def test_answer_shape(client: TestClient) -> None:
     answer = ask(client, "TF Serving")
-    assert set(answer) == {"query", "tool", "counterparts"}
+    assert set(answer) == {"query", "tool", "counterparts", "summary"}
     assert set(answer["tool"]) == TOOL_KEYS
-    assert answer["tool"]["ecosystem"] == "TensorFlow"
-    (torchserve,) = answer["counterparts"]
+    assert answer["tool"]["ecosystem"] == "TensorFlow" and answer["tool"]["successor"] is None
+    triton, torchserve = answer["counterparts"]
     assert set(torchserve) == COUNTERPART_KEYS
     assert torchserve["ecosystem"] == "PyTorch"
     assert torchserve["strength"] == "close" and torchserve["function"] == "Model serving"
-    # TorchServe was archived in 2025: the pairing no longer holds, and the status says so with the date
-    assert torchserve["current"] is False
+    # TorchServe was archived in 2025: the article's pair no longer holds; the status gives the date
+    assert torchserve["current"] is False and torchserve["article"] is True
     assert torchserve["status"].startswith("archived") and "2025" in torchserve["status"]
     assert torchserve["evidence"]
     source = torchserve["sources"][0]
     assert set(source) == {"iri", "title", "url", "date"} and source["url"].startswith("https://medium.com/")
+    assert triton["id"] == "TritonInferenceServer" and triton["neutral"] is True and triton["current"] is True
 
 
-def test_stated_first_then_strongest(client: TestClient) -> None:
-    counterparts = ask(client, "tflite")["counterparts"]
-    order = {"exact": 0, "close": 1, "related": 2}
-    keys = [(c["basis"] != "stated", order[c["strength"]]) for c in counterparts]
-    assert keys == sorted(keys)
+def test_today_first_then_strongest_then_stated(client: TestClient) -> None:
+    for tool in ("tflite", "TF Hub", "PyTorch Hub", "keras", "tf serving", "PyTorch Mobile"):
+        counterparts = ask(client, tool)["counterparts"]
+        keys = [(not c["current"], ORDER[c["strength"]], c["basis"] != "stated") for c in counterparts]
+        assert keys == sorted(keys), tool
 
 
-def test_successor_case_both_appear_each_with_its_source(client: TestClient) -> None:
-    """PyTorch Live (stated by the article, since renamed and archived) and ExecuTorch (named by
-    later sources as PyTorch's on-device runtime) both answer 'tflite', each with its own source."""
-    by_id = {c["id"]: c for c in ask(client, "tflite")["counterparts"]}
-    live, executorch = by_id["PyTorchLive"], by_id["ExecuTorch"]
-    assert live["basis"] == "stated" and live["current"] is False
-    assert executorch["current"] is True and executorch["status"].startswith("active")
+def test_tflite_answer_leads_with_executorch_and_names_litert(client: TestClient) -> None:
+    """Today's answer (ExecuTorch) comes first; the article's PyTorch Live is history; the tool's
+    own rename is in the answer, with the new name and the date."""
+    answer = ask(client, "tflite")
+    first = answer["counterparts"][0]
+    assert first["id"] == "ExecuTorch" and first["current"] is True
+    by_id = {c["id"]: c for c in answer["counterparts"]}
+    live = by_id["PyTorchLive"]
+    assert live["article"] is True and live["current"] is False and live["basis"] == "stated"
+    assert by_id["PyTorchMobile"]["current"] is False
+    successor = answer["tool"]["successor"]
+    assert (successor["id"], successor["label"], successor["since"]) == ("LiteRT", "LiteRT", "2024-09-04")
+    summary = answer["summary"]
+    assert summary.startswith("TensorFlow Lite was renamed LiteRT on 2024-09-04.")
+    assert "Today: ExecuTorch." in summary
+    assert "The 2022 article paired TensorFlow Lite with PyTorch Live" in summary and "2023-10-23" in summary
+    # each keeps its own sources
     live_sources = {s["iri"] for s in live["sources"]}
-    executorch_sources = {s["iri"] for s in executorch["sources"]}
+    executorch_sources = {s["iri"] for s in first["sources"]}
     assert live_sources and executorch_sources and live_sources.isdisjoint(executorch_sources)
-    assert any(s["date"] == "2022" for s in live["sources"])
-    ids = list(by_id)
-    assert ids.index("PyTorchLive") < ids.index("ExecuTorch")  # stated before inferred
+
+
+def test_successor_counterparts_answer_the_question(client: TestClient) -> None:
+    """PyTorch Mobile was deprecated for ExecuTorch: ExecuTorch's counterpart (LiteRT) answers."""
+    answer = ask(client, "PyTorch Mobile")
+    assert answer["tool"]["successor"]["id"] == "ExecuTorch"
+    first = answer["counterparts"][0]
+    assert first["id"] == "LiteRT" and first["current"] is True and first["via"] == "ExecuTorch"
+    assert "in favour of ExecuTorch" in answer["summary"] and "Today: LiteRT." in answer["summary"]
 
 
 def test_retired_counterpart_is_followed_to_what_replaced_it(client: TestClient) -> None:
-    """PyTorch Live -> TensorFlow Lite; TensorFlow Lite was renamed LiteRT: LiteRT is offered too."""
-    by_id = {c["id"]: c for c in ask(client, "PyTorch Live")["counterparts"]}
+    """PyTorch Live -> TensorFlow Lite; TensorFlow Lite was renamed LiteRT: LiteRT is offered first."""
+    answer = ask(client, "PyTorch Live")
+    by_id = {c["id"]: c for c in answer["counterparts"]}
     assert by_id["TensorFlowLite"]["current"] is False
     assert by_id["LiteRT"]["basis"] == "inferred" and by_id["LiteRT"]["current"] is True
+    assert ids(answer)[0] == "LiteRT"
     assert "LiteRT" in by_id["LiteRT"]["evidence"] and by_id["LiteRT"]["sources"]
 
 
-def test_to_filters_by_ecosystem(client: TestClient) -> None:
+def test_tf_hub_pytorch_hub_holds_and_hugging_face_hub_is_offered(client: TestClient) -> None:
+    answer = ask(client, "TF Hub")
+    by_id = {c["id"]: c for c in answer["counterparts"]}
+    hub = by_id["PyTorchHub"]
+    assert hub["current"] is True and hub["article"] is True  # PyTorch Hub is active
+    hf = by_id["HuggingFaceHub"]
+    assert hf["current"] is True and hf["neutral"] is True and hf["ecosystem"] is None
+    assert any(s["url"].startswith("https://huggingface.co/") for s in hf["sources"])
+    assert answer["tool"]["successor"]["id"] == "KaggleModels"
+    assert answer["summary"].startswith("TensorFlow Hub moved to Kaggle Models on 2023-11-15.")
+    # the other direction agrees: TF Hub has ended there, and its successor Kaggle Models is offered
+    back = {c["id"]: c for c in ask(client, "PyTorch Hub")["counterparts"]}
+    assert back["TensorFlowHub"]["current"] is False and back["KaggleModels"]["current"] is True
+
+
+def test_tensorflow_and_pytorch_are_a_stated_pair(client: TestClient) -> None:
+    for asked, other in (("tensorflow", "PyTorch"), ("pytorch", "TensorFlow")):
+        (pair,) = ask(client, asked)["counterparts"]
+        assert pair["id"] == other and pair["basis"] == "stated" and pair["article"] is True
+        assert pair["current"] is True and "No source pairs them" not in pair["evidence"]
+
+
+def test_keras_answers_keras_3_on_pytorch_and_lightning(client: TestClient) -> None:
+    answer = ask(client, "keras")
+    assert {"PyTorchLightning", "KerasOnPyTorch"} <= set(ids(answer))
+    keras3 = next(c for c in answer["counterparts"] if c["id"] == "KerasOnPyTorch")
+    assert keras3["current"] and keras3["ecosystem"] == "PyTorch"
+    assert any(s["url"] == "https://keras.io/keras_3/" for s in keras3["sources"])
+
+
+@pytest.mark.parametrize(("tool", "never"), [
+    ("AI Platform", {"VertexAI"}),  # its own successor, what it merged into
+    ("Kubeflow Pipelines", {"VertexAI", "TFX"}),  # a neutral tool has no other side to fall back to
+    ("Kaggle Models", {"TensorFlowHub"}),  # its predecessor
+])  # fmt: skip
+def test_same_function_fallback_only_crosses_ecosystems(
+    client: TestClient, tool: str, never: set[str]
+) -> None:
+    answer = ask(client, tool)
+    assert not never & set(ids(answer)), answer
+    assert "neither framework" in answer["summary"]
+
+
+def test_serving_says_nothing_pytorch_holds_and_offers_a_neutral_server(client: TestClient) -> None:
+    answer = ask(client, "tf serving")
+    summary = answer["summary"]
+    assert summary.startswith("No maintained PyTorch counterpart for model serving since TorchServe")
+    assert (
+        "archived on 2025-08-07" in summary
+        and "NVIDIA Triton Inference Server (framework-neutral)" in summary
+    )
+    first = answer["counterparts"][0]
+    assert first["neutral"] and first["current"] and first["sources"]
+    assert {s["url"] for s in first["sources"]} >= {"https://github.com/pytorch/serve/issues/3396"}
+
+
+def test_to_filters_by_ecosystem_keeping_neutral_tools(client: TestClient) -> None:
     assert ask(client, "tflite", to="tensorflow")["counterparts"] == []
     to_pytorch = ask(client, "tflite", to="pytorch")["counterparts"]
     assert to_pytorch and all(c["ecosystem"] == "PyTorch" for c in to_pytorch)
-    assert [c["id"] for c in ask(client, "torchserve", to="tensorflow")["counterparts"]] == [
-        "TensorFlowServing"
-    ]
+    assert ids(ask(client, "torchserve", to="tensorflow")) == ["TensorFlowServing"]
+    assert ids(ask(client, "tf serving", to="pytorch")) == ["TritonInferenceServer", "TorchServe"]
 
 
 def test_tool_without_counterpart(client: TestClient) -> None:
-    assert ask(client, "torchaudio")["counterparts"] == []
-    # no correspondence names TensorFlow's counterpart; the framework sharing its function is inferred
-    (pytorch,) = ask(client, "tensorflow")["counterparts"]
-    assert pytorch["id"] == "PyTorch" and pytorch["basis"] == "inferred" and pytorch["strength"] == "related"
+    answer = ask(client, "torchaudio")
+    assert answer["counterparts"] == [] and answer["summary"] == "No counterpart of TorchAudio is recorded."
 
 
 def test_ambiguous_is_300_with_candidates(client: TestClient) -> None:
@@ -120,6 +197,20 @@ def test_unknown_is_404_with_suggestions(client: TestClient) -> None:
     assert body["suggestions"][0]["id"] == "PyTorchLightning"
     nothing = client.get("/api/counterparts", params={"tool": "qqqqqqqq"})
     assert nothing.status_code == 404 and nothing.json()["suggestions"] == []
+
+
+@pytest.mark.parametrize("text", ["sklearn", "scikit", "scikit-learn"])
+def test_unknown_name_gets_no_nonsense_suggestion(client: TestClient, text: str) -> None:
+    """No scikit-learn in the graph: no suggestion at all rather than "TensorFlow Serving"."""
+    response = client.get("/api/counterparts", params={"tool": text})
+    assert response.status_code == 404 and response.json()["suggestions"] == []
+
+
+def test_unknown_name_page_offers_to_browse_all_tools(client: TestClient) -> None:
+    page = client.get("/", params={"tool": "sklearn"})
+    assert page.status_code == 404
+    assert "TensorFlow Serving" not in page.text
+    assert 'href="/viz/counterparts"' in page.text and "Browse all" in page.text
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,8 @@ def test_browsers_get_html(client: TestClient) -> None:
     assert 'href="/viz?focus=TorchServe"' in html
     describe = re.search(r'href="/sparql\?query=([^"]+)"', html)
     assert describe and "DESCRIBE" in httpx.URL("/?q=" + describe.group(1)).params["q"]
-    assert "TensorFlow Serving" in html and "no longer holds" in html  # counterpart with its state
+    assert "TensorFlow Serving" in html and "holds today" in html  # counterpart with its state
+    assert "TorchServe is archived since 2025-08-07." in html  # the tool's own fate, in the summary
     assert "medium.com" in html  # the source is linked
 
 

@@ -2,8 +2,10 @@
 
 30 clients for 5 s on a mix of REST and SPARQL requests (``tests/soak.py``; ``make soak`` is
 the full 50 x 60 s): zero errors. Then the same with one runaway query kept in flight: still
-zero errors, and the light requests' p99 stays within 2x. The figures (and the client's own
-ceiling against a trivial server) are printed with the test results.
+zero errors, and the light requests' p99 stays within 2x. Then beside the hostile mix (memory
+bombs, clients that leave mid-query, stalled request heads, from another address): still zero
+errors, and the service answers fast again at once. The figures (and the client's own ceiling
+against a trivial server) are printed with the test results.
 """
 
 from __future__ import annotations
@@ -58,3 +60,14 @@ def test_a_runaway_query_does_not_starve_light_requests(
     assert loaded.errors == 0, loaded.error_samples
     assert loaded.runaways >= 1 and set(loaded.runaway_statuses) == {503}
     assert p99_ratio(baseline, loaded) <= 2.0
+
+
+def test_the_hostile_mix_costs_light_clients_no_errors(
+    server: LiveServer, baseline: LoadResult, request: pytest.FixtureRequest
+) -> None:
+    attacked = run_load(server.url, CLIENTS, SECONDS, hostile=True, server_pid=server.process.pid)
+    report(request, attacked.summary("light requests + hostile mix"))
+    assert attacked.errors == 0, attacked.error_samples
+    assert attacked.hostile.get("disconnecting runaway", 0) >= 2
+    assert any(key.startswith("memory bomb -> 503") for key in attacked.hostile), attacked.hostile
+    assert attacked.recovery_seconds is not None and attacked.recovery_seconds < 5

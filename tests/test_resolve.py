@@ -80,8 +80,8 @@ def test_ambiguous_input_returns_candidates_not_a_pick(oxigraph_kg: KnowledgeGra
     assert resolution.entity is None
     ids = [c.id for c in resolution.candidates]
     assert {"TensorFlowHub", "PyTorchHub"} <= set(ids)
-    # tools of an ecosystem come before organisations
-    assert ids.index("PyTorchHub") < ids.index("HuggingFace")
+    # tools of an ecosystem come before framework-neutral ones
+    assert ids.index("PyTorchHub") < ids.index("HuggingFaceHub")
 
 
 def test_unknown_input_gets_suggestions(oxigraph_kg: KnowledgeGraph) -> None:

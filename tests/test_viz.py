@@ -62,7 +62,10 @@ def test_projection_carries_what_the_picture_shows(graph: nx.MultiDiGraph) -> No
     assert live["ecosystem"] == "PyTorch" and live["kind"] == "OnDeviceTool"
     assert live["definition"] and "PyTorchLive" in live["alt_labels"]
     assert live["status"] not in (None, "Active"), "the rename/archival is visible"
-    assert any(d["value"] == "2020-12" for d in live["dates"])
+    # one current value per date: the later source's, the article's beside it
+    published = [d for d in live["dates"] if d["property"].endswith("datePublished")]
+    assert published == [{"property": published[0]["property"], "label": "date published",
+                          "value": "2021-12", "article": "2020-12"}]  # fmt: skip
     assert any(s["id"] == "Article2022" for s in live["sources"])
     assert graph.nodes["PyTorch"]["ecosystem"] == "PyTorch", "a framework is its own ecosystem"
     edge = graph.get_edge_data("Keras", "FrancoisChollet")

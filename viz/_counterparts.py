@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from mlkg.graph import ended
+from mlkg.ontology import MLKG
+
 from ._style import ecosystem_style, kind_colour, strength_colour
 
 if TYPE_CHECKING:
@@ -18,6 +21,12 @@ HEADER_H = 30
 LEFT_X = 150
 RIGHT_X = WIDTH - 150 - BOX_W
 TOP = 54
+#: Links that say one tool became or was replaced by another (drawn inside a column).
+SUCCESSION = {MLKG + "renamedTo": "renamed", MLKG + "succeededBy": "succeeded by"}
+#: Stroke width of a counterpart line: what holds today heaviest (stated, then inferred), ended thin.
+CURRENT_WIDTH = {True: 5.0, False: 4.0}
+ENDED_WIDTH = 1.5
+ENDED_OPACITY = 0.4
 
 
 @dataclass
@@ -49,6 +58,23 @@ class Link:
     title: str
     evidence: str
     valid_until: str | None
+    current: bool = True
+    """Holds today (no end date, neither tool ended; see mlkg.graph._today)."""
+    width: float = CURRENT_WIDTH[True]
+    opacity: float = 1.0
+    anchor: str = ""
+    """Id of the evidence entry below the figure, so a tap on the line shows it."""
+
+
+@dataclass
+class Succession:
+    """A rename or successor link between two tools of one column (TensorFlow Lite -> LiteRT)."""
+
+    old: str
+    new: str
+    path: str
+    label: str
+    title: str
 
 
 @dataclass
@@ -73,6 +99,7 @@ class CounterpartsFigure:
     groups: list[Group] = field(default_factory=list)
     boxes: list[ToolBox] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    successions: list[Succession] = field(default_factory=list)
 
 
 def _side_tools(graph: nx.MultiDiGraph, ecosystem: str) -> list[str]:
@@ -100,7 +127,9 @@ def counterparts_figure(
             a, b = b, a
         if a in left_set and b in right_set:
             pairs.append((a, b, attrs))
-    pairs.sort(key=lambda p: (attrs_rank(p[2]), str(graph.nodes[p[0]]["label"]).casefold()))
+    pairs.sort(
+        key=lambda p: (not p[2].get("current"), attrs_rank(p[2]), str(graph.nodes[p[0]]["label"]).casefold())
+    )
 
     group_of: dict[str, str] = {}
     for a, b, attrs in pairs:
@@ -154,8 +183,8 @@ def counterparts_figure(
                         y=row_y,
                         fill=kind_colour(str(attrs.get("kind") or "")),
                         border=border,
-                        inactive=bool(status and status != "Active"),
-                        status=attrs.get("status_label") if status and status != "Active" else None,
+                        inactive=ended(status),
+                        status=attrs.get("status_label") if ended(status) else None,
                     )
                 )
                 positions[cell] = (x, row_y)
@@ -167,6 +196,7 @@ def counterparts_figure(
         mid = (x1 + x2) / 2
         strength = str(attrs.get("strength") or "Related")
         basis = str(attrs.get("basis") or "Inferred")
+        current = bool(attrs.get("current"))
         figure.links.append(
             Link(
                 left=a,
@@ -179,9 +209,41 @@ def counterparts_figure(
                 title=str(attrs.get("title") or ""),
                 evidence=str(attrs.get("evidence") or ""),
                 valid_until=attrs.get("valid_until"),
+                current=current,
+                width=CURRENT_WIDTH[basis == "Stated"] if current else ENDED_WIDTH,
+                opacity=1.0 if current else ENDED_OPACITY,
+                anchor=f"pair-{len(figure.links) + 1}",
             )
         )
+    _add_successions(graph, figure, positions)
     return figure
+
+
+def _add_successions(
+    graph: nx.MultiDiGraph, figure: CounterpartsFigure, positions: dict[str, tuple[float, float]]
+) -> None:
+    """Rename and successor links between tools of the same column, drawn as an arc outside it."""
+    sides = {box.id: box.side for box in figure.boxes}
+    for old, new, key, attrs in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
+        how = SUCCESSION.get(str(attrs.get("predicate") or key))
+        if how is None or old not in positions or new not in positions or sides[old] != sides[new]:
+            continue
+        if how == "succeeded by" and graph.has_edge(old, new, MLKG + "renamedTo"):
+            continue  # a rename is also a succession: one arc is enough
+        (ox_, oy), (_, ny) = positions[old], positions[new]
+        left = sides[old] == "left"
+        x = ox_ if left else ox_ + BOX_W
+        bulge = x - 60 if left else x + 60
+        y1, y2 = oy + BOX_H / 2, ny + BOX_H / 2
+        figure.successions.append(
+            Succession(
+                old=old,
+                new=new,
+                path=f"M{x:.1f},{y1:.1f} C{bulge:.1f},{y1:.1f} {bulge:.1f},{y2:.1f} {x:.1f},{y2:.1f}",
+                label=how,
+                title=f"{graph.nodes[old]['label']} {how} {graph.nodes[new]['label']}",
+            )
+        )
 
 
 def attrs_rank(attrs: dict[str, Any]) -> int:

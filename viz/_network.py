@@ -7,7 +7,7 @@ from collections import Counter, deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mlkg.graph import QueryError
+from mlkg.graph import QueryError, ended
 
 from ._style import (
     NO_ECOSYSTEM,
@@ -112,7 +112,7 @@ def _ecosystem_of(attrs: dict[str, Any]) -> str:
 def _display_label(attrs: dict[str, Any]) -> str:
     label = str(attrs.get("label") or "")
     status = attrs.get("status")
-    if status and status != "Active":
+    if ended(status):
         label += f"\n({attrs.get('status_label') or status})"
     return label
 
@@ -128,6 +128,17 @@ def _spiral_positions(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
         )
         for i, node in enumerate(order)
     }
+
+
+#: Opacity of a counterpart link that no longer holds (see mlkg.graph._today).
+ENDED_OPACITY = 0.4
+
+
+def counterpart_width(current: bool, stated: bool) -> float:
+    """Line width of a counterpart link: what holds today heaviest, ended pairs thinnest."""
+    if current:
+        return 5.0 if stated else 4.0
+    return 1.5
 
 
 def vis_options(large: bool) -> dict[str, Any]:
@@ -176,9 +187,10 @@ def vis_options(large: bool) -> dict[str, Any]:
 def build_network(graph: nx.MultiDiGraph) -> Network:
     """A directed pyvis network: colour by kind, shape and border by ecosystem, size by degree.
 
-    Counterpart links have arrows at both ends, a thick solid line when a source states them
-    and a dashed one when inferred. Titles are left out on purpose: the page builds tooltips
-    as DOM text, so no graph text is ever parsed as HTML.
+    Counterpart links have arrows at both ends, a solid line when a source states them and a
+    dashed one when inferred; a pair that holds today is drawn heaviest, an ended one thin and
+    faded. Titles are left out on purpose: the page builds tooltips as DOM text, so no graph
+    text is ever parsed as HTML.
     """
     from pyvis.edge import Edge
     from pyvis.network import Network
@@ -199,7 +211,7 @@ def build_network(graph: nx.MultiDiGraph) -> Network:
             "size": round(min(45.0, 9 + 5 * math.sqrt(graph.degree(node))), 1),
             "borderWidth": 2 if attrs.get("ecosystem") is None else 4,
         }
-        if attrs.get("status") and attrs["status"] != "Active":
+        if ended(attrs.get("status")):
             options["shapeProperties"] = {"borderDashes": [5, 4]}
             options["opacity"] = 0.75
         if node in positions:
@@ -210,6 +222,7 @@ def build_network(graph: nx.MultiDiGraph) -> Network:
         label = "" if large else str(attrs.get("label") or "")
         if attrs.get("kind") == "counterpart":
             stated = attrs.get("basis") == "Stated"
+            current = bool(attrs.get("current"))
             colour = strength_colour(attrs.get("strength"))
             edge = Edge(
                 str(source),
@@ -218,9 +231,14 @@ def build_network(graph: nx.MultiDiGraph) -> Network:
                 id=f"e{index}",
                 label=label,
                 arrows="to, from",
-                width=4 if stated else 2,
+                width=counterpart_width(current, stated),
                 dashes=not stated,
-                color={"color": colour, "highlight": colour, "hover": colour},
+                color={
+                    "color": colour,
+                    "highlight": colour,
+                    "hover": colour,
+                    "opacity": 1.0 if current else ENDED_OPACITY,
+                },
             )
         else:  # colour and width come from the shared edge options
             edge = Edge(str(source), str(target), True, id=f"e{index}", label=label)
@@ -251,9 +269,13 @@ def network_data(graph: nx.MultiDiGraph, state: ViewState | None = None) -> dict
             "ecosystemLabel": eco_attrs.get("label", eco) if eco != NO_ECOSYSTEM else None,
             "definition": attrs.get("definition") or "",
             "altLabels": list(attrs.get("alt_labels") or []),
-            "dates": [{"label": d["label"], "value": d["value"]} for d in attrs.get("dates") or []],
+            "dates": [
+                {"label": d["label"], "value": d["value"], "article": d.get("article")}
+                for d in attrs.get("dates") or []
+            ],
             "facts": [{"label": f["label"], "value": f["value"]} for f in attrs.get("facts") or []],
             "status": attrs.get("status"),
+            "ended": ended(attrs.get("status")),
             "statusLabel": attrs.get("status_label"),
             "statusDate": attrs.get("status_date"),
             "functions": list(attrs.get("functions") or []),
@@ -271,6 +293,7 @@ def network_data(graph: nx.MultiDiGraph, state: ViewState | None = None) -> dict
                 evidence=attrs.get("evidence") or "",
                 validUntil=attrs.get("valid_until"),
                 sources=attrs.get("sources") or [],
+                current=bool(attrs.get("current")),
             )
         edge_meta.append(item)
     eco_legend = []

@@ -87,6 +87,8 @@ def print_unresolved(
 
 
 def _print_table(answer: object) -> None:
+    """The summary first, then the table (rows that hold today marked and first), then each row's
+    evidence and sources; URLs are printed whole and IRIs as prefixed names."""
     from rich.console import Console
     from rich.table import Table
 
@@ -95,25 +97,43 @@ def _print_table(answer: object) -> None:
     assert isinstance(answer, CounterpartAnswer)
     tool = answer.tool
     console = Console(highlight=False)
-    console.print(
-        f"[bold]{_esc(tool.label)}[/bold] ({_esc(tool.ecosystem or 'no ecosystem')}; {_esc(tool.status)})"
-    )
+    console.print(_esc(answer.summary), soft_wrap=True)
+    fate = f"; now {tool.successor.label}" if tool.successor else ""
+    about = f"{tool.ecosystem or 'no ecosystem'}; {tool.status}{fate}"
+    console.print(f"[bold]{_esc(tool.label)}[/bold] ({_esc(about)})", soft_wrap=True)
     if not answer.counterparts:
-        console.print("no counterpart recorded in the graph")
         return
     table = Table()
-    for column in ("counterpart", "ecosystem", "strength", "basis", "current", "status"):
+    for column in ("today", "counterpart", "ecosystem", "strength", "basis", "status"):
         table.add_column(column)
     for c in answer.counterparts:
-        current = "yes" if c.current else "no"
-        row = (c.label, c.ecosystem or "", c.strength, c.basis, current, c.status)
-        table.add_row(*(_esc(cell) for cell in row))
+        basis = c.basis + (", the 2022 article" if c.article else "")
+        row = (
+            "✔ holds" if c.current else "ended",
+            c.label,
+            c.ecosystem or "neutral",
+            c.strength,
+            basis,
+            c.status,
+        )
+        table.add_row(*(_esc(cell) for cell in row), style="bold" if c.current else "dim")
     console.print(table)
     for c in answer.counterparts:
-        console.print(f"[bold]{_esc(c.label)}[/bold]: {_esc(c.evidence)}")
+        console.print(f"[bold]{_esc(c.label)}[/bold]: {_esc(c.evidence)}", soft_wrap=True)
         for source in c.sources:
             when = f", {source.date}" if source.date else ""
-            console.print(f"  source: {_esc(source.title)}{_esc(when)} {_esc(source.url or source.iri)}")
+            where = source.url or _curie(source.iri)
+            console.print(f"  source: {_esc(source.title)}{_esc(when)} {_esc(where)}", soft_wrap=True)
+
+
+def _curie(iri: str) -> str:
+    """``iri`` as a prefixed name with the predeclared prefixes (src:Article2022), else whole."""
+    from mlkg.ontology import PREFIXES
+
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and iri != namespace:
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
 
 
 def _esc(text: str) -> str:

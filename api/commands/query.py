@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import add_graph_options
+
+if TYPE_CHECKING:
+    from mlkg.graph import KnowledgeGraph, QueryResult
 
 HELP = "run a SPARQL query (text or -f FILE) and print the answer"
 EXAMPLE = "mlkg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format csv"
@@ -21,6 +27,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="SELECT/ASK: table (default), json, csv, tsv, xml; "
         "CONSTRUCT/DESCRIBE: turtle (default), nt, jsonld, rdfxml, nquads, trig",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="seconds the query may run (default: the server's, $MLKG_QUERY_TIMEOUT or 10)",
     )
     add_graph_options(parser)
 
@@ -45,10 +57,10 @@ def run(args: argparse.Namespace) -> int:
 
     from . import open_graph
 
-    text = read_query(args)
+    text = read_query(args).removeprefix("\ufeff")
     media_type = None if args.format in (None, _TABLE) else resolve_format(args.format)
     with open_graph(args) as kg:
-        result = kg.query(text)
+        result = run_bounded(kg, text, args.timeout)
     if media_type is None:
         if result.kind == "graph":
             media_type = "text/turtle"
@@ -61,6 +73,48 @@ def run(args: argparse.Namespace) -> int:
     if result.truncated:
         print("mlkg: warning: the answer was cut at the row limit", file=sys.stderr)
     return 0
+
+
+def run_bounded(kg: KnowledgeGraph, text: str, timeout: float | None) -> QueryResult:
+    """``kg.query(text)`` under the server's limits: no network and capped memory for the
+    embedded engines, and a time limit past which the process ends with an error line.
+
+    The engine cannot be interrupted, so the query runs in a daemon thread and the process
+    exits on the spot at the limit (this is a one-shot command; nothing else is lost).
+    """
+    from mlkg.api.settings import Settings
+    from mlkg.graph import MlkgError, QueryTimeout
+    from mlkg.graph._sandbox import deny_network, limit_memory
+
+    settings = Settings()
+    limit = timeout if timeout is not None else settings.query_timeout
+    if limit <= 0:
+        raise MlkgError(f"--timeout must be a positive number of seconds, not {limit:g}")
+    if kg.config.engine != "remote":  # the remote engine's own HTTP call needs the network
+        deny_network()
+        limit_memory(settings.query_memory_mb << 20)
+    outcome: list[QueryResult | BaseException] = []
+
+    def work() -> None:
+        try:
+            outcome.append(kg.query(text))
+        except BaseException as err:  # handed to the main thread as is
+            outcome.append(err)
+
+    worker = threading.Thread(target=work, name="mlkg-query", daemon=True)
+    worker.start()
+    worker.join(limit)
+    if not outcome:
+        print(f"mlkg: error: {QueryTimeout(limit)}", file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(1)
+    if isinstance(outcome[0], MemoryError):
+        from mlkg.graph import QueryOutOfMemory
+
+        raise QueryOutOfMemory(settings.query_memory_mb or None)
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
 
 
 def print_table(result: object) -> None:

@@ -43,10 +43,24 @@ def run(args: argparse.Namespace) -> int:
         f"mlkg: {kg.triple_count()} triples loaded ({kg.engine.name}); serving on "
         f"http://{settings.host}:{settings.port}/"
     )
+    from mlkg.api.connections import ConnectionLimits, guarded_protocol, raise_open_file_limit
+
+    raise_open_file_limit()
+    limits = ConnectionLimits(
+        max_header_bytes=settings.max_header_bytes,
+        max_headers=settings.max_headers,
+        header_timeout=settings.header_timeout,
+        max_connections=settings.max_connections,
+        max_connections_per_client=settings.max_connections_per_client,
+    )
     uvicorn.run(
         create_app(settings, kg),
         host=settings.host,
         port=settings.port,
+        http=guarded_protocol(limits),
+        # X-Forwarded-For / -Proto only from the configured proxies; else the real peer counts.
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
         log_level="warning",
         timeout_graceful_shutdown=10,
     )

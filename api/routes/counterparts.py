@@ -85,7 +85,7 @@ def get_counterparts(
         Query(
             min_length=1,
             max_length=MAX_TEXT,
-            pattern=r"\S",
+            pattern=r"[^\s\x1c-\x1f]",
             description=(
                 "The tool or function as you would type it: 'tf serving', 'torch.hub', 'tflite', "
                 "'Kears', 'tf.nn.gelu', 'F.gelu', 'jnp.max()'..."
@@ -98,14 +98,17 @@ def get_counterparts(
         Query(description="Only counterparts in this ecosystem (jax: functions only, so far)"),
     ] = None,
 ) -> models.CounterpartAnswer | JSONResponse:
-    """Stated counterparts first, strongest first; retired ones followed to their successors."""
+    """What holds today first (strongest, then stated), then what held once, the 2022 article's pairs
+    marked; the tool's own fate in ``tool.successor`` and the whole answer in ``summary``."""
     return counterpart_answer(kg, checked_text(tool, "tool"), to)
 
 
 @router.get("/api/search", response_model=list[models.SearchHit], summary="Ranked entities, for autocomplete")
 def get_search(
     kg: KG,
-    q: Annotated[str, Query(min_length=1, max_length=MAX_TEXT, pattern=r"\S", examples=["torch"])],
+    q: Annotated[
+        str, Query(min_length=1, max_length=MAX_TEXT, pattern=r"[^\s\x1c-\x1f]", examples=["torch"])
+    ],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> list[models.SearchHit]:
     """Entities whose labels match ``q`` best first (exact, then prefix, words, substring, typos)."""

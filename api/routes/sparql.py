@@ -13,8 +13,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -32,14 +34,18 @@ import mlkg.graph
 from mlkg.graph import (
     GRAPH_MEDIA_TYPES,
     SOLUTION_MEDIA_TYPES,
+    BoundedAnswer,
     BoundedQueryRunner,
     EngineUnavailable,
     KnowledgeGraph,
     MlkgError,
+    QueryCancelled,
+    QueryOutOfMemory,
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
     UnsupportedFormat,
+    WorkerLimits,
     inspect_sparql,
     resolve_format,
     serialize_triples,
@@ -59,6 +65,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         workers=settings.query_workers,
         timeout=settings.query_timeout,
         cache_entries=settings.result_cache_entries,
+        cache_bytes=settings.result_cache_mb << 20,
+        limits=WorkerLimits(
+            memory_bytes=settings.query_memory_mb << 20, max_result_bytes=settings.max_result_bytes
+        ),
     )
     await run_in_threadpool(runner.start)
     app.state.query_runner = runner
@@ -79,6 +89,7 @@ READ_ONLY = (
     "and nothing was changed"
 )
 TRUNCATED_HEADER = "MLKG-Truncated"
+_INLINE_INSPECT = 4096
 #: Other names clients use for our formats: the answer keeps the name the client asked for.
 SOLUTION_SYNONYMS = {
     "application/json": "application/sparql-results+json",
@@ -187,7 +198,8 @@ async def _read_request(request: Request, max_bytes: int) -> QueryRequest:
     values: dict[str, list[str]] = {}
     for name, value in params:
         values.setdefault(name, []).append(value)
-    queries = values.get("query", []) + direct
+    # A byte-order mark some editors put first is not part of the query.
+    queries = [text.removeprefix("\ufeff") for text in values.get("query", []) + direct]
     if len(queries) > 1:
         raise ProtocolError(400, f"{len(queries)} queries in one request; send exactly one query")
     for text in queries:
@@ -370,7 +382,12 @@ async def sparql_endpoint(request: Request) -> Response:
                 raise ProtocolError(400, "no query: send query=... or an application/sparql-query body")
             return await _describe_or_page(request, accept, req.format)
         query = req.queries[0]
-        shape = inspect_sparql(query)
+        # Linear, but a long text is still read off the event loop so no other request waits.
+        shape = (
+            inspect_sparql(query)
+            if len(query) < _INLINE_INSPECT
+            else await run_in_threadpool(inspect_sparql, query)
+        )
         if shape.form == "update":
             raise ProtocolError(403, READ_ONLY)
         graph_form = shape.form in ("construct", "describe")
@@ -415,42 +432,50 @@ async def _run(
         # A repeat is answered from the cache here, without a thread or a worker.
         answer = runner.cached(query, canonical, **arguments)
         if answer is None:
-            answer = await run_in_threadpool(partial(runner.run, query, canonical, **arguments))
+            answer = await _run_until_client_leaves(
+                request, partial(runner.run, query, canonical, **arguments)
+            )
+    except QueryCancelled:
+        return _plain(499, "the client went away")  # nobody reads this; the work is stopped
     except QuerySyntaxError as err:
         return _plain(400, str(err))
     except QueryRefused as err:
         return _plain(403, str(err))
     except UnsupportedFormat as err:
         return _plain(406, str(err))
-    except QueryTimeout as err:
+    except (QueryTimeout, QueryOutOfMemory) as err:
         return _plain(503, str(err))
     except EngineUnavailable as err:
         return _plain(503, str(err), {"Retry-After": "5"})
     except MlkgError as err:
         return _plain(400, str(err))
     headers = {"Vary": "Accept"}
-    body = answer.body
-    if answer.truncated:
-        headers[TRUNCATED_HEADER] = f"true; limit={settings.row_limit}"
+    if answer.truncation is not None:
+        headers[TRUNCATED_HEADER] = answer.truncation.header
         headers["Access-Control-Expose-Headers"] = TRUNCATED_HEADER
-        if canonical == "application/sparql-results+json":
-            body = _mark_truncated(body, settings.row_limit)
     content_type = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
-    return Response(body, headers=headers, media_type=content_type)
+    return Response(answer.body, headers=headers, media_type=content_type)
 
 
-def _mark_truncated(body: bytes, limit: int) -> bytes:
-    """Put the row cap in a JSON answer too, between "head" and "results" (parsers skip it)."""
-    doc: dict[str, Any] = json.loads(body)
-    marked = {
-        "head": doc.get("head", {}),
-        "truncated": {
-            "rowLimit": limit,
-            "message": f"only the first {limit} rows are shown; add LIMIT/OFFSET to page through the rest",
-        },
-        **{k: v for k, v in doc.items() if k != "head"},
-    }
-    return json.dumps(marked, ensure_ascii=False).encode()
+async def _run_until_client_leaves(request: Request, run: Callable[..., BoundedAnswer]) -> BoundedAnswer:
+    """``run(cancel=event)`` in a thread; if the client disconnects first, set the event so the
+    query's worker is stopped at once, and raise :class:`QueryCancelled`."""
+    cancel = threading.Event()
+    work = asyncio.ensure_future(run_in_threadpool(run, cancel=cancel))
+    gone = asyncio.ensure_future(_disconnected(request))
+    try:
+        await asyncio.wait({work, gone}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        if not work.done():
+            cancel.set()
+        gone.cancel()
+    return await work
+
+
+async def _disconnected(request: Request) -> None:
+    """Return when the client has gone (the request body, if any, was read before)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 # -- service description and page --------------------------------------------------------

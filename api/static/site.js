@@ -1,5 +1,11 @@
 // Home page autocomplete: suggestions from /api/search, built with textContent only.
+// Home card and entity page: "what the article said" starts folded on phones.
 "use strict";
+(function () {
+  if (window.matchMedia && window.matchMedia("(max-width: 40em)").matches) {
+    document.querySelectorAll("details.history").forEach(function (d) { d.open = false; });
+  }
+})();
 (function () {
   const input = document.getElementById("tool");
   const list = document.getElementById("suggest");

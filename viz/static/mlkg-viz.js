@@ -43,12 +43,16 @@
     box.appendChild(el("div", m.label, "tip-title"));
     var kind = m.kindLabel + (m.ecosystemLabel ? " · " + m.ecosystemLabel : "");
     box.appendChild(el("div", kind, "tip-kind"));
-    if (m.status && m.status !== "Active") {
+    if (m.ended) {
       box.appendChild(el("div", "Status: " + (m.statusLabel || m.status) + (m.statusDate ? " since " + m.statusDate : ""), "tip-status"));
     }
-    m.dates.forEach(function (d) { box.appendChild(el("div", d.label + ": " + d.value, "tip-date")); });
+    m.dates.forEach(function (d) { box.appendChild(el("div", d.label + ": " + dateText(d), "tip-date")); });
     if (m.definition) box.appendChild(el("div", m.definition, "tip-def"));
     return box;
+  }
+  // One current value per date: the later source's, with the article's beside it when it differs.
+  function dateText(d) {
+    return d.article ? d.value + " (the article: " + d.article + ")" : d.value;
   }
   function edgeTooltip(id) {
     var m = edgeMeta[id];
@@ -56,7 +60,7 @@
     if (m.kind === "counterpart") {
       box.appendChild(el("div", m.title || "counterpart", "tip-title"));
       box.appendChild(el("div", (m.strength || "") + " match, " + (m.basis === "Stated" ? "stated by the source" : "inferred"), "tip-kind"));
-      if (m.validUntil) box.appendChild(el("div", "Valid until " + m.validUntil, "tip-status"));
+      box.appendChild(el("div", m.current ? "Holds today" : "Ended" + (m.validUntil ? " " + m.validUntil : ""), "tip-status"));
       if (m.evidence) box.appendChild(el("div", m.evidence, "tip-def"));
     } else {
       box.appendChild(el("div", m.label, "tip-title"));
@@ -176,7 +180,7 @@
     details.dataset.node = id;
     details.appendChild(el("h2", m.label, "detail-title"));
     details.appendChild(el("div", m.kindLabel + (m.ecosystemLabel ? " · " + m.ecosystemLabel + " ecosystem" : ""), "detail-kind"));
-    if (m.status && m.status !== "Active") {
+    if (m.ended) {
       details.appendChild(el("div", "Status: " + (m.statusLabel || m.status) + (m.statusDate ? " (since " + m.statusDate + ")" : ""), "detail-status"));
     }
     if (m.definition) details.appendChild(el("p", m.definition, "detail-definition"));
@@ -189,7 +193,7 @@
     function fact(label, value) { list.appendChild(el("dt", label)); list.appendChild(el("dd", value)); }
     if (m.altLabels.length) fact("also called", m.altLabels.join(", "));
     m.functions.forEach(function (f) { fact("function", f.label); });
-    m.dates.forEach(function (d) { fact(d.label, d.value); });
+    m.dates.forEach(function (d) { fact(d.label, dateText(d)); });
     m.facts.forEach(function (f) { fact(f.label, f.value); });
     facts.appendChild(list);
 
@@ -203,12 +207,20 @@
       else relations.push({ other: other, out: e.from === id, label: em.label });
     });
     if (counterparts.length) {
+      // What holds today first (strongest, then stated), then what held once: the answers' order.
+      var strengthRank = { Exact: 0, Close: 1, Related: 2 };
+      counterparts.sort(function (a, b) {
+        var ka = [a.m.current ? 0 : 1, strengthRank[a.m.strength] || 3, a.m.basis === "Stated" ? 0 : 1];
+        var kb = [b.m.current ? 0 : 1, strengthRank[b.m.strength] || 3, b.m.basis === "Stated" ? 0 : 1];
+        for (var i = 0; i < 3; i++) { if (ka[i] !== kb[i]) return ka[i] - kb[i]; }
+        return meta[a.other].label.localeCompare(meta[b.other].label);
+      });
       var cs = section("Counterparts");
       var ul = el("ul", null, "counterparts");
       counterparts.forEach(function (c) {
-        var li = el("li");
+        var li = el("li", null, c.m.current ? "current" : "ended");
         li.appendChild(nodeButton(c.other));
-        li.appendChild(el("span", " " + (c.m.strength || "").toLowerCase() + ", " + (c.m.basis === "Stated" ? "stated" : "inferred") + (c.m.validUntil ? ", until " + c.m.validUntil : ""), "muted"));
+        li.appendChild(el("span", " " + (c.m.current ? "holds today" : "ended" + (c.m.validUntil ? " " + c.m.validUntil : "")) + "; " + (c.m.strength || "").toLowerCase() + ", " + (c.m.basis === "Stated" ? "stated" : "inferred"), "muted"));
         if (c.m.evidence) li.appendChild(el("div", c.m.evidence, "evidence"));
         ul.appendChild(li);
       });
