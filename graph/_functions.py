@@ -240,4 +240,24 @@ def _answer(kg: KnowledgeGraph, entity: EntityRef, to: str | None) -> Counterpar
             )
         )
     found.sort(key=lambda c: (_STRENGTH_ORDER[c.strength], c.ecosystem or "", c.label, c.iri))
-    return CounterpartAnswer(query=entity.label, tool=tool, counterparts=tuple(found))
+    return CounterpartAnswer(
+        query=entity.label, tool=tool, counterparts=tuple(found), summary=_summary(entity.label, found)
+    )
+
+
+def _summary(label: str, found: list[Counterpart]) -> str:
+    """One sentence: the best counterpart in each other framework, and where that comes from.
+
+    >>> _summary("tf.abs", [])
+    'No counterpart of tf.abs is recorded: no Keras 3 op implements it with one call on another backend.'
+    """
+    if not found:
+        return (
+            f"No counterpart of {label} is recorded: no Keras 3 op implements it with one call "
+            "on another backend."
+        )
+    best: dict[str, Counterpart] = {}
+    for c in found:  # already strongest first
+        best.setdefault(c.ecosystem or "", c)
+    parts = [f"in {eco}: {c.label} ({c.strength})" for eco, c in best.items()]
+    return f"{label} {'; '.join(parts)}. From Keras 3's backends, which implement the same op with each."

@@ -116,7 +116,8 @@ def test_a_mistyped_function_gets_suggestions_not_another_function(client: TestC
 
 
 def test_tool_names_still_resolve_and_jax_has_no_tools_yet(client: TestClient) -> None:
-    assert ask(client, "tf serving", "pytorch")["counterparts"][0]["label"] == "TorchServe"
+    # tool-level answers are untouched by the function layer (TorchServe: the article's pair)
+    assert "TorchServe" in [c["label"] for c in ask(client, "tf serving", "pytorch")["counterparts"]]
     assert ask(client, "torch.hub")["tool"]["label"] == "PyTorch Hub"
     assert ask(client, "TF Serving", "jax")["counterparts"] == []
 
