@@ -7,7 +7,7 @@ PORT   ?= 8000
 ARGS   ?=
 PKG_DIRS := graph ontology api viz
 
-.PHONY: serve test install link lint typecheck pytest bench clean soak
+.PHONY: serve test install link lint typecheck pytest bench clean soak data
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ pytest: link
 	$(BIN)/pytest $(ARGS)
 
 test: lint typecheck pytest
+
+# The derived layer graph/data/keras-functions.ttl, regenerated from the keras version pinned in
+# the `keras` extra (read with ast; no TensorFlow, torch or JAX needed). The tests check it.
+data: link
+	$(BIN)/python -m mlkg.graph._keras_ops
 
 # Load soak: 50 clients x 60 s, without and then with a runaway query in flight; prints
 # requests/s, p50/p99, errors and the client's own ceiling. ARGS passes options (--url, ...).

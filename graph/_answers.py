@@ -47,6 +47,9 @@ Strength = Literal["exact", "close", "related"]
 Basis = Literal["stated", "inferred"]
 #: The two ecosystems a counterpart question moves between, by ``--to`` / ``to=`` name.
 ECOSYSTEMS: dict[str, str] = {"tensorflow": ENT + "TensorFlow", "pytorch": ENT + "PyTorch"}
+#: ``to`` names accepted besides :data:`ECOSYSTEMS`: no tool belongs to them yet (JAX's tools
+#: are issue 15), so a tool asked ``to=jax`` has none; functions have JAX counterparts.
+_NO_TOOLS_YET = {"jax"}
 _STRENGTH_ORDER = {"exact": 0, "close": 1, "related": 2}
 #: The 2022 article: a correspondence it states is "the article's pair".
 ARTICLE_SOURCE = SRC + "Article2022"
@@ -380,6 +383,10 @@ def counterparts(
     it merged into.
     A counterpart never comes from the asked tool's own framework.
     """
+    if entity.type == "FrameworkFunction":  # function level: graph/_functions.py (issue 16)
+        from ._functions import function_counterparts
+
+        return function_counterparts(kg, entity, query=query, to=to)
     answer = remember(kg, ("counterparts", entity, to), lambda: _counterparts(kg, entity, to))
     return answer if query is None else replace(answer, query=query)
 
@@ -412,6 +419,8 @@ def _counterparts(kg: KnowledgeGraph, entity: EntityRef, to: str | None) -> Coun
     target = ECOSYSTEMS.get(to.lower()) if to else None
     if target:
         found = [c for c in found if c.neutral or reader.ecosystem_iri(c.iri) == target]
+    elif to and to.lower() in _NO_TOOLS_YET:
+        found = []
     found.sort(key=lambda c: (*_order(c), c.label, c.iri))
     return CounterpartAnswer(
         query=entity.label,
@@ -750,7 +759,7 @@ def _entity_facts(kg: KnowledgeGraph, entity: EntityRef) -> EntityFacts:
     type_iri = MLKG + entity.type
     successors = [*reader.values(iri, MLKG + "renamedTo"), *reader.values(iri, MLKG + "succeededBy")]
     events = timeline(kg, about=iri)
-    is_tool = bool(reader.values(iri, MLKG + "function")) or entity.type == "Framework"
+    is_tool = bool(reader.values(iri, MLKG + "function")) or entity.type in ("Framework", "FrameworkFunction")
     answer = counterparts(kg, entity) if is_tool else None
     dates = _current_first(dates)
     return EntityFacts(

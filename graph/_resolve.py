@@ -300,6 +300,10 @@ def _resolve(index: NameIndex, query: str) -> Resolution:
                 iri = index.word_lists[position][1]
                 scores[iri] = max(scores.get(iri, 0.0), WORD_SUGGESTION)
     ranked = sorted(scores, key=lambda iri: (-scores[iri], index.sort_key(iri)))
+    if ranked and index.entities[ranked[0]].type == "FrameworkFunction":
+        # Near function names are other functions (reduce_max / reduce_std, tnn.gelu / tf.nn.gelu):
+        # a typo in one gets suggestions, never a silently different function (issue 16).
+        return Resolution(query, "unknown", suggestions=_suggestions(index, scores))
     if ranked and scores[ranked[0]] >= FUZZY_THRESHOLD:
         best = scores[ranked[0]]
         close = [iri for iri in ranked if scores[iri] >= max(FUZZY_THRESHOLD, best - FUZZY_MARGIN)]

@@ -42,7 +42,7 @@ def test_ambiguous_name_exits_non_zero_with_candidates() -> None:
 
 def test_blank_name_and_bad_to_are_refused() -> None:
     assert run_cli("counterpart", "  ").returncode != 0
-    bad = run_cli("counterpart", "keras", "--to", "jax")
+    bad = run_cli("counterpart", "keras", "--to", "mxnet")
     assert bad.returncode == 2 and "invalid choice" in bad.stderr
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._counterparts import CounterpartsFigure, counterparts_figure
+from ._functions import function_modules, module_graph
 from ._network import (
     LARGE_GRAPH,
     MAX_DEPTH,
@@ -46,8 +47,11 @@ __all__ = [
     "build_network",
     "counterparts_figure",
     "counterparts_page",
+    "function_modules",
     "graph_page",
     "load_events",
+    "module_graph",
+    "module_page",
     "neighbourhood",
     "network_data",
     "parse_view",
@@ -98,6 +102,25 @@ def graph_page(
         view="graph",
         standalone=standalone,
         asset_base=asset_base,
+        styles=("vis-network.css", "mlkg-viz.css"),
+        scripts=("vis-network.min.js", "mlkg-viz.js"),
+        data=data,
+        max_depth=MAX_DEPTH,
+    )
+
+
+def module_page(graph: nx.MultiDiGraph, module: str, state: ViewState | None = None) -> str:
+    """The interactive page for one module's functions (``/viz?module=tf.nn``, see
+    :func:`module_graph`); the page keeps ``module`` in its URL."""
+    data = network_data(graph, state)
+    data["entityBase"] = ENTITY_ROUTE
+    data["module"] = module
+    return render(
+        "graph.html",
+        title=f"Functions of {module}",
+        view="graph",
+        standalone=False,
+        asset_base=ASSET_ROUTE,
         styles=("vis-network.css", "mlkg-viz.css"),
         scripts=("vis-network.min.js", "mlkg-viz.js"),
         data=data,

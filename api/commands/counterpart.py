@@ -17,9 +17,13 @@ EXAMPLE = "mlkg counterpart 'tf serving' --to pytorch"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "tool", metavar="TEXT", help="the tool as you would type it: tflite, torch.hub, 'TF Serving'"
+        "tool",
+        metavar="TEXT",
+        help="the tool or function as you would type it: tflite, torch.hub, 'TF Serving', tf.nn.gelu, F.gelu",
     )
-    parser.add_argument("--to", choices=("pytorch", "tensorflow"), help="only counterparts in this ecosystem")
+    parser.add_argument(
+        "--to", choices=("pytorch", "tensorflow", "jax"), help="only counterparts in this ecosystem"
+    )
     parser.add_argument("--json", action="store_true", help="print the same JSON as GET /api/counterparts")
     add_graph_options(parser)
 

@@ -86,12 +86,16 @@ def get_counterparts(
             min_length=1,
             max_length=MAX_TEXT,
             pattern=r"[^\s\x1c-\x1f]",
-            description="The tool as you would type it: 'tf serving', 'torch.hub', 'tflite', 'Kears'...",
+            description=(
+                "The tool or function as you would type it: 'tf serving', 'torch.hub', 'tflite', "
+                "'Kears', 'tf.nn.gelu', 'F.gelu', 'jnp.max()'..."
+            ),
             examples=["tflite"],
         ),
     ],
     to: Annotated[
-        Literal["pytorch", "tensorflow"] | None, Query(description="Only counterparts in this ecosystem")
+        Literal["pytorch", "tensorflow", "jax"] | None,
+        Query(description="Only counterparts in this ecosystem (jax: functions only, so far)"),
     ] = None,
 ) -> models.CounterpartAnswer | JSONResponse:
     """What holds today first (strongest, then stated), then what held once, the 2022 article's pairs

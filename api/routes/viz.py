@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import HTMLResponse, Response
 
-from mlkg.graph import QueryError
+from mlkg.graph import KnowledgeGraph, QueryError
 
 from ..deps import KG
 
@@ -39,10 +39,19 @@ def viz_page(
     ecosystem: Annotated[
         str | None, Query(max_length=500, description="comma-separated ecosystems to show ('none': neutral)")
     ] = None,
+    module: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="a framework module (tf.nn, torch, jnp...): its functions and their counterparts",
+        ),
+    ] = None,
 ) -> HTMLResponse:
     """The network page; the query string picks the view and the page keeps it up to date."""
     from mlkg.viz import graph_page, parse_view, project
 
+    if module is not None:  # function-level module view (viz/_functions.py)
+        return _module_view(kg, module, focus, depth, kinds, ecosystem)
     graph = project(kg)
     if focus is not None and focus not in graph:
         raise HTTPException(404, f"no entity {focus!r} to focus on")
@@ -51,6 +60,29 @@ def viz_page(
     except QueryError as err:
         raise HTTPException(400, str(err)) from err
     return HTMLResponse(graph_page(graph, state))
+
+
+def _module_view(
+    kg: KnowledgeGraph,
+    module: str,
+    focus: str | None,
+    depth: int | None,
+    kinds: str | None,
+    ecosystem: str | None,
+) -> HTMLResponse:
+    from mlkg.viz import module_graph, module_page, parse_view
+
+    try:
+        key, graph = module_graph(kg, module)
+    except QueryError as err:
+        raise HTTPException(404, str(err)) from err
+    if focus is not None and focus not in graph:
+        raise HTTPException(404, f"no function {focus!r} to focus on in module {key}")
+    try:
+        state = parse_view(graph, focus=focus, depth=depth, kinds=kinds, ecosystem=ecosystem)
+    except QueryError as err:
+        raise HTTPException(400, str(err)) from err
+    return HTMLResponse(module_page(graph, key, state))
 
 
 @router.get(

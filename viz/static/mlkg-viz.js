@@ -401,6 +401,7 @@
   // --- URL state -------------------------------------------------------------------------------
   function updateUrl() {
     var params = new URLSearchParams();
+    if (data.module) params.set("module", data.module); // the module view (/viz?module=tf.nn)
     if (state.focus) params.set("focus", state.focus);
     if (state.focus && state.depth !== null && state.depth !== undefined) params.set("depth", String(state.depth));
     if (state.hiddenKinds.size) {

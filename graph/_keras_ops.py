@@ -1,0 +1,917 @@
+"""Function-level counterparts (tf.* <-> torch.* <-> jax.*) read from Keras 3's backend sources.
+
+Keras 3 implements each backend op once per framework, in
+``keras/src/backend/{tensorflow,torch,jax}/<module>.py``. When two backends implement the same
+op by returning one framework call, those two calls correspond. This module reads the installed
+``keras`` package's sources with :mod:`ast` (no TensorFlow, torch or JAX is imported) and writes
+the pairs as the named graph ``graph/data/keras-functions.ttl``: one entity per framework
+function, one correspondence per pair, with the keras op and the file and line on each side.
+Only names and locations are kept, never code.
+
+Regenerate with ``make data`` (``python -m mlkg.graph._keras_ops``); ``--check`` compares instead
+of writing, and the test suite does the same, so the committed file is reproduced byte for byte
+from the pinned keras version.
+
+The rules
+---------
+1. **Ops.** Every public (no leading ``_``) module-level ``def`` of the op modules
+   (:data:`OP_MODULES`) of a backend is that backend's implementation of the op
+   ``<module>.<name>`` (e.g. ``nn.gelu``). Ops are matched across backends by that key.
+2. **Alias resolution.** Each file's imports are read: ``import tensorflow as tf``,
+   ``import torch.nn.functional as tnn``, ``from jax import numpy as jnp``, ``from jax import
+   lax`` and Keras's lazy ``from keras.src.utils.module_utils import tensorflow as tf``. A call
+   ``tnn.gelu(...)`` is the framework function ``torch.nn.functional.gelu``. Calls through
+   other names (keras helpers, methods such as ``x.sum()``, local variables) are not framework
+   functions. Non-public paths are dropped: any part starting with ``_`` and TensorFlow's
+   ``tensorflow.python`` / ``tensorflow.compiler`` internals.
+3. **Helper exclusion.** Calls that only convert, cast or handle dtypes and devices
+   (:data:`CONVERSIONS`, plus keras's own ``convert_to_tensor`` / ``cast`` and cast-like
+   methods ``.to()``, ``.type()``, ``.astype()``...) are never counterparts: a returned value
+   wrapped in one is unwrapped to its first argument (the receiver, for a method).
+   Scaffolding (:data:`SCAFFOLDING`: constants, zeros/ones/empty allocations, shape and rank
+   queries, assertions) is not counted as composing, and may only be the answer of an op whose
+   body calls nothing else.
+4. **The producing call.** For each ``return`` of the op body (nested functions excluded) the
+   returned expression is followed: a helper is unwrapped, a local name is followed to its last
+   assignment before the return, a rearranging wrapper (:data:`WRAPPERS`, and methods such as
+   ``.permute()``) around another framework call stands for that call, and a call to another
+   function of the same backend module (or imported from the same backend package) is followed
+   into that function (delegation). The result must be a framework call; anything else
+   (arithmetic, indexing, a tuple, a method call) cannot be placed and the backend's side is
+   left out. Early exits that hand back an argument or a constant are skipped. All other
+   returns must produce the same framework function, else the side is left out.
+5. **Single or composite.** A side is *single* when the body calls no other framework function
+   than the producing one except helpers, scaffolding and rearrangements (:data:`STRUCTURAL`),
+   else *composite*.
+6. **Strength.** Both sides single: *exact* when both calls pass the same arguments in the
+   same order (each positional argument and each keyword naming the same op parameter or the
+   same constant, after helpers), *close* when arguments are renamed, reordered, passed through
+   local names, or the result is rearranged, reached through delegation or special-cased by an
+   early exit. *Related* when one side's call is given a computed first argument or a constant
+   positional argument the other side does not have (it specialises the function, as
+   ``tf.math.pow(2, x)`` does for ``exp2``), and when two differently named functions meet
+   with one call adjusted or rearranging (``tf.transpose`` doing ``torch.moveaxis``'s job,
+   ``tf.tensordot`` doing ``torch.vdot``'s). A structural function on one side only (``tf.where``
+   against ``torch.nn.functional.softshrink``) is left out. Scaffolding pairs are kept only when
+   both functions are named like the op (``numpy.zeros``: ``tf.zeros`` and ``torch.zeros``).
+   One side single and the other composite: *related*, unless the
+   composite side's producing call is structural (:data:`STRUCTURAL`: reshapes, transposes,
+   ``where``...), which says nothing about the op, and the pair is left out. Both composite:
+   left out. A pair whose two sides produce scaffolding is left out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import importlib.metadata
+import importlib.util
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+__all__ = [
+    "BACKENDS",
+    "OP_MODULES",
+    "Extraction",
+    "FunctionName",
+    "Pair",
+    "Side",
+    "extract",
+    "find_keras",
+    "function_name",
+    "main",
+    "to_turtle",
+]
+
+#: Backends read, by directory name, with the framework root their calls resolve to.
+BACKENDS: dict[str, str] = {"tensorflow": "tensorflow", "torch": "torch", "jax": "jax"}
+#: Backend modules that hold ops (``keras/src/backend/<backend>/<module>.py``).
+OP_MODULES = ("core", "image", "linalg", "math", "nn", "numpy", "random", "rnn")
+#: Where the data file goes, relative to this package.
+DATA_FILE = Path(__file__).resolve().parent / "data" / "keras-functions.ttl"
+#: The tagged sources on the project's repository host (version, then path and line).
+SOURCE_URL = "https://github.com/keras-team/keras/blob/v{version}/{path}#L{line}"
+TREE_URL = "https://github.com/keras-team/keras/tree/v{version}/keras/src/backend"
+
+#: Rule 3: conversion, cast, dtype and device handling, by fully qualified name.
+CONVERSIONS = frozenset(
+    {
+        "tensorflow.convert_to_tensor",
+        "tensorflow.cast",
+        "tensorflow.identity",
+        "tensorflow.as_dtype",
+        "tensorflow.dtypes.as_dtype",
+        "tensorflow.dtypes.cast",
+        "tensorflow.saturate_cast",
+        "tensorflow.bitcast",
+        "tensorflow.device",
+        "tensorflow.name_scope",
+        "tensorflow.get_static_value",
+        "tensorflow.executing_eagerly",
+        "tensorflow.is_tensor",
+        "tensorflow.TensorShape",
+        "tensorflow.SparseTensor",
+        "tensorflow.IndexedSlices",
+        "tensorflow.RaggedTensor.from_tensor",
+        "torch.tensor",
+        "torch.as_tensor",
+        "torch.from_numpy",
+        "torch.is_tensor",
+        "torch.is_floating_point",
+        "torch.is_complex",
+        "torch.result_type",
+        "torch.promote_types",
+        "torch.get_default_dtype",
+        "torch.device",
+        "torch.no_grad",
+        "torch.finfo",
+        "torch.iinfo",
+        "jax.numpy.asarray",
+        "jax.numpy.array",
+        "jax.numpy.result_type",
+        "jax.numpy.dtype",
+        "jax.numpy.issubdtype",
+        "jax.numpy.finfo",
+        "jax.numpy.iinfo",
+        "jax.numpy.promote_types",
+        "jax.device_put",
+        "jax.dtypes.canonicalize_dtype",
+        "jax.dtypes.result_type",
+        "jax.lax.convert_element_type",
+    }
+)
+#: Keras's own conversion helpers (plain names imported from keras.src.backend...).
+KERAS_CONVERSIONS = frozenset({"convert_to_tensor", "cast", "convert_to_tensors"})
+#: Tensor methods that only cast or move a value.
+CAST_METHODS = frozenset(
+    {"to", "type", "astype", "contiguous", "float", "double", "int", "long", "bool", "half", "cpu", "numpy"}
+)
+#: Structural calls whose first argument passes through rearranged (rule 4 looks inside them).
+WRAPPERS = frozenset(
+    {"reshape", "transpose", "permute", "squeeze", "expand_dims", "unsqueeze", "moveaxis", "swapaxes"}
+)
+#: Tensor methods that only rearrange a value (followed to the receiver, rule 4).
+STRUCTURAL_METHODS = frozenset(
+    {"permute", "transpose", "reshape", "view", "squeeze", "unsqueeze", "flatten", "expand", "movedim"}
+)
+#: Rule 3: scaffolding: constants, allocations, shape and rank queries, assertions.
+SCAFFOLDING = frozenset(
+    {
+        "tensorflow.constant",
+        "tensorflow.zeros",
+        "tensorflow.ones",
+        "tensorflow.zeros_like",
+        "tensorflow.ones_like",
+        "tensorflow.fill",
+        "tensorflow.shape",
+        "tensorflow.rank",
+        "tensorflow.size",
+        "tensorflow.debugging.assert_equal",
+        "tensorflow.debugging.assert_greater",
+        "tensorflow.assert_greater",
+        "tensorflow.assert_equal",
+        "tensorflow.Assert",
+        "tensorflow.control_dependencies",
+        "torch.zeros",
+        "torch.ones",
+        "torch.empty",
+        "torch.zeros_like",
+        "torch.ones_like",
+        "torch.empty_like",
+        "torch.full",
+        "torch.full_like",
+        "torch.Size",
+        "jax.numpy.zeros",
+        "jax.numpy.ones",
+        "jax.numpy.empty",
+        "jax.numpy.zeros_like",
+        "jax.numpy.ones_like",
+        "jax.numpy.full",
+        "jax.numpy.full_like",
+        "jax.numpy.shape",
+        "jax.numpy.ndim",
+        "jax.numpy.size",
+    }
+)
+#: Rule 6: producing calls of a composite side that only rearrange data.
+STRUCTURAL = frozenset(
+    {
+        "reshape",
+        "transpose",
+        "permute",
+        "squeeze",
+        "expand_dims",
+        "unsqueeze",
+        "where",
+        "concat",
+        "cat",
+        "concatenate",
+        "stack",
+        "gather",
+        "tile",
+        "broadcast_to",
+        "moveaxis",
+        "swapaxes",
+        "flatten",
+        "ravel",
+        "cond",
+        "while_loop",
+        "scan",
+        "map_fn",
+        "vectorized_map",
+        "vmap",
+        "custom_gradient",
+        "stop_gradient",
+        "dynamic_slice",
+        "slice",
+        "pad",
+    }
+)
+_PRIVATE_TF = ("tensorflow.python.", "tensorflow.compiler.", "tensorflow.core.", "tensorflow.lite.python.")
+
+Strength = Literal["exact", "close", "related"]
+Origin = tuple[str, ...]
+
+
+# -- names ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class FunctionName:
+    """One framework function: fully qualified name, and how people write it."""
+
+    qualified: str
+    """``tensorflow.nn.gelu``, ``torch.nn.functional.gelu``, ``jax.numpy.max``."""
+    framework: str
+    """``tensorflow``, ``torch`` or ``jax``."""
+    label: str
+    """The spelling people write: ``tf.nn.gelu``, ``torch.nn.functional.gelu``, ``jnp.max``."""
+    alt_labels: tuple[str, ...]
+    module: str
+    """The module as the label writes it: ``tf.nn``, ``torch.nn.functional``, ``jnp``."""
+    id: str
+    """Local name of the entity IRI: ``tf_nn_gelu``."""
+
+
+#: Fully qualified prefix -> (spelling of the label, extra spellings as alternative labels).
+_SPELLINGS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("torch.nn.functional.", "torch.nn.functional.", ("F.", "nn.functional.")),
+    ("jax.numpy.", "jnp.", ("jax.numpy.",)),
+    ("jax.lax.", "jax.lax.", ("lax.",)),
+    ("jax.nn.", "jax.nn.", ()),
+    ("tensorflow.", "tf.", ("tensorflow.",)),
+    ("torch.", "torch.", ()),
+    ("jax.", "jax.", ()),
+)
+
+
+def function_name(qualified: str) -> FunctionName:
+    """Labels, module and id of the function ``qualified`` (rule 2 spelled out).
+
+    >>> n = function_name("torch.nn.functional.gelu")
+    >>> n.label, n.alt_labels, n.module
+    ('torch.nn.functional.gelu', ('F.gelu', 'nn.functional.gelu'), 'torch.nn.functional')
+    >>> n.id
+    'torch_nn_functional_gelu'
+    >>> function_name("jax.numpy.max").label, function_name("tensorflow.nn.gelu").alt_labels
+    ('jnp.max', ('tensorflow.nn.gelu',))
+    """
+    framework = qualified.split(".", 1)[0]
+    for prefix, spelled, extras in _SPELLINGS:
+        if qualified.startswith(prefix):
+            rest = qualified[len(prefix) :]
+            label = spelled + rest
+            alts = tuple(sorted({e + rest for e in extras} - {label}))
+            break
+    else:  # pragma: no cover - every framework root has a spelling above
+        raise ValueError(qualified)
+    short_root = "tf" if framework == "tensorflow" else framework
+    ident = "_".join([short_root, *qualified.split(".")[1:]])
+    return FunctionName(qualified, framework, label, alts, label.rsplit(".", 1)[0], ident)
+
+
+# -- reading one backend file --------------------------------------------------------------------
+
+
+def _aliases(tree: ast.Module, backend: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(framework aliases, same-backend function imports) of a module (rule 2).
+
+    The first maps a local name to a framework path (``tnn`` -> ``torch.nn.functional``), the
+    second a local name to the ``<module>.<function>`` of this backend it was imported from.
+    """
+    frameworks = set(BACKENDS.values())
+    names: dict[str, str] = {}
+    delegates: dict[str, str] = {}
+    prefix = f"keras.src.backend.{backend}."
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                root = alias.name.split(".")[0]
+                if root in frameworks:
+                    if alias.asname:
+                        names[alias.asname] = alias.name
+                    else:
+                        names[root] = root
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            root = node.module.split(".")[0]
+            for alias in node.names:
+                local = alias.asname or alias.name
+                if root in frameworks:
+                    names[local] = f"{node.module}.{alias.name}"
+                elif node.module == "keras.src.utils.module_utils" and alias.name in frameworks:
+                    names[local] = alias.name  # keras's lazily imported framework module
+                elif node.module.startswith(prefix):
+                    module = node.module[len(prefix) :]
+                    if module in OP_MODULES:
+                        delegates[local] = f"{module}.{alias.name}"
+    return names, delegates
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _public(qualified: str) -> bool:
+    if qualified.startswith(_PRIVATE_TF):
+        return False
+    return not any(part.startswith("_") for part in qualified.split("."))
+
+
+@dataclass(frozen=True)
+class Side:
+    """One backend's implementation of an op, as the rules place it."""
+
+    backend: str
+    op: str
+    """``<module>.<function>`` of the backend, e.g. ``nn.gelu``."""
+    path: str
+    """File inside the keras package tree, e.g. ``keras/src/backend/torch/nn.py``."""
+    line: int
+    function: str
+    """Fully qualified framework function producing the result."""
+    single: bool
+    signatures: frozenset[tuple[tuple[Origin, ...], frozenset[tuple[str, Origin]]]]
+    """The argument signature of each call of ``function`` (rule 6)."""
+    delegated: bool = False
+    scaffolding: bool = False
+
+
+@dataclass
+class _Module:
+    backend: str
+    name: str
+    path: str
+    functions: dict[str, ast.FunctionDef] = field(default_factory=dict)
+    frameworks: dict[str, str] = field(default_factory=dict)
+    delegates: dict[str, str] = field(default_factory=dict)
+
+
+def _walk_body(node: ast.AST) -> Iterator[ast.AST]:
+    """Every node under ``node``, not entering nested functions, lambdas or classes."""
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue
+        yield child
+        yield from _walk_body(child)
+
+
+class _Backend:
+    """The op modules of one backend, read and analysed on demand."""
+
+    def __init__(self, root: Path, backend: str) -> None:
+        self.backend = backend
+        self.modules: dict[str, _Module] = {}
+        self._sides: dict[str, Side | None] = {}
+        self._busy: set[str] = set()
+        for name in OP_MODULES:
+            file = root / "keras" / "src" / "backend" / backend / f"{name}.py"
+            if not file.is_file():
+                continue
+            tree = ast.parse(file.read_text(encoding="utf-8"), filename=str(file))
+            module = _Module(backend, name, file.relative_to(root).as_posix())
+            module.frameworks, module.delegates = _aliases(tree, backend)
+            for node in tree.body:
+                if isinstance(node, ast.FunctionDef):
+                    module.functions[node.name] = node
+            self.modules[name] = module
+
+    def ops(self) -> list[str]:
+        return sorted(
+            f"{m.name}.{f}" for m in self.modules.values() for f in m.functions if not f.startswith("_")
+        )
+
+    def resolve(self, module: _Module, func: ast.expr) -> str | None:
+        """Rule 2: the public framework function a call's ``func`` names, if any."""
+        dotted = _dotted(func)
+        if dotted is None:
+            return None
+        head, _, rest = dotted.partition(".")
+        base = module.frameworks.get(head)
+        if base is None:
+            return None
+        qualified = f"{base}.{rest}" if rest else base
+        return qualified if _public(qualified) and "." in qualified else None
+
+    def side(self, op: str) -> Side | None:
+        if op not in self._sides:
+            if op in self._busy:  # mutual delegation: cannot be placed
+                return None
+            self._busy.add(op)
+            self._sides[op] = self._analyse(op)
+            self._busy.discard(op)
+        return self._sides[op]
+
+    def _analyse(self, op: str) -> Side | None:
+        module_name, _, name = op.partition(".")
+        module = self.modules.get(module_name)
+        if module is None or name not in module.functions:
+            return None
+        fdef = module.functions[name]
+        params = _params(fdef)
+        rebound = _rebound(fdef, params, module, self)
+        returns = [n for n in _walk_body(fdef) if isinstance(n, ast.Return) and n.value is not None]
+        directs: set[str] = set()
+        cores: set[str] = set()
+        delegated = adjusted = False
+        calls: list[ast.Call] = []
+        for ret in returns:
+            value: ast.expr = ret.value  # type: ignore[assignment]
+            if self._trivial(module, fdef, value, params, ret.lineno):
+                adjusted = True  # an early exit that hands back an argument or a constant
+                continue
+            found = self._producing(module, fdef, value, ret.lineno, depth=0)
+            if found is None:
+                return None
+            qualified, call, via = found
+            delegated = delegated or via
+            directs.add(qualified)
+            core = self._core(module, fdef, qualified, call, ret.lineno)
+            if core is not None:
+                qualified, call = core
+            cores.add(qualified)
+            if call is not None:
+                calls.append(call)
+        if len(cores) != 1:
+            return None
+        function = cores.pop()
+        adjusted = adjusted or directs != {function}
+        calls = [c for c in calls if self.resolve(module, c.func) in (function, None)]
+        found_calls = {
+            q
+            for n in _walk_body(fdef)
+            if isinstance(n, ast.Call)
+            for q in (self.resolve(module, n.func),)
+            if q is not None and q != function and q not in CONVERSIONS and q not in SCAFFOLDING
+        }
+        others = {q for q in found_calls if _leaf(q) not in STRUCTURAL}
+        adjusted = adjusted or bool(found_calls - others)
+        if delegated:
+            target = self._delegate_side(module, calls)
+            others |= {"<delegate-composite>"} if target is not None and not target.single else set()
+        signatures = frozenset(_signature(c, params, rebound) for c in calls)
+        return Side(
+            backend=self.backend,
+            op=op,
+            path=module.path,
+            line=fdef.lineno,
+            function=function,
+            single=not others,
+            signatures=signatures,
+            delegated=delegated or adjusted,
+            scaffolding=function in SCAFFOLDING,
+        )
+
+    def _trivial(
+        self, module: _Module, fdef: ast.FunctionDef, value: ast.expr, params: set[str], line: int
+    ) -> bool:
+        """A return of a parameter or a constant, possibly converted (rule 4's early exits)."""
+        for _ in range(8):
+            if isinstance(value, ast.Constant) or (isinstance(value, ast.Name) and value.id in params):
+                return True
+            if not isinstance(value, ast.Call) or not value.args:
+                return False
+            func = value.func
+            converts = (isinstance(func, ast.Name) and func.id in KERAS_CONVERSIONS) or (
+                self.resolve(module, func) in CONVERSIONS
+            )
+            if not converts:
+                return False
+            value = value.args[0]
+        return False
+
+    def _core(
+        self, module: _Module, fdef: ast.FunctionDef, qualified: str, call: ast.Call | None, line: int
+    ) -> tuple[str, ast.Call | None] | None:
+        """Rule 4: a structural call wrapped around another framework call stands for that call."""
+        seen = 0
+        found: tuple[str, ast.Call | None] | None = None
+        while call is not None and _leaf(qualified) in WRAPPERS and seen < 8:
+            seen += 1
+            if not call.args or isinstance(call.args[0], ast.Starred):
+                break
+            inner = self._producing(module, fdef, call.args[0], line, depth=0)
+            if inner is None or _leaf(inner[0]) in STRUCTURAL:
+                break
+            qualified, call, _via = inner
+            found = (qualified, call)
+        return found
+
+    def _delegate_side(self, module: _Module, calls: Sequence[ast.Call]) -> Side | None:
+        for call in calls:
+            target = self._delegate_op(module, call.func)
+            if target is not None:
+                return self.side(target)
+        return None
+
+    def _delegate_op(self, module: _Module, func: ast.expr) -> str | None:
+        if not isinstance(func, ast.Name):
+            return None
+        if func.id in module.functions:
+            return f"{module.name}.{func.id}"
+        return module.delegates.get(func.id)
+
+    def _producing(
+        self, module: _Module, fdef: ast.FunctionDef, expr: ast.expr, line: int, depth: int
+    ) -> tuple[str, ast.Call | None, bool] | None:
+        """Rule 4: (framework function, its call, reached by delegation) producing ``expr``."""
+        if depth > 12:
+            return None
+        if isinstance(expr, ast.Name):
+            assigned = _last_assignment(fdef, expr.id, line)
+            if assigned is None:
+                return None
+            return self._producing(module, fdef, assigned[1], assigned[0], depth + 1)
+        if not isinstance(expr, ast.Call):
+            return None
+        func = expr.func
+        if isinstance(func, ast.Name) and func.id in KERAS_CONVERSIONS:
+            return self._first_arg(module, fdef, expr, line, depth)
+        if (
+            isinstance(func, ast.Attribute)
+            and (func.attr in CAST_METHODS or func.attr in STRUCTURAL_METHODS)
+            and self.resolve(module, func) is None
+        ):
+            found = self._producing(module, fdef, func.value, line, depth + 1)
+            if found is None or func.attr in CAST_METHODS:
+                return found
+            return found[0], found[1], True  # rearranged afterwards: at most close
+        return self._producing_call(module, fdef, expr, line, depth)
+
+    def _producing_call(
+        self, module: _Module, fdef: ast.FunctionDef, expr: ast.Call, line: int, depth: int
+    ) -> tuple[str, ast.Call | None, bool] | None:
+        func = expr.func
+        qualified = self.resolve(module, func)
+        if qualified is not None:
+            if qualified in CONVERSIONS:
+                return self._first_arg(module, fdef, expr, line, depth)
+            return qualified, expr, False
+        target = self._delegate_op(module, func)
+        if target is not None:
+            side = self.side(target)
+            if side is None:
+                return None
+            return side.function, expr, True
+        return None
+
+    def _first_arg(
+        self, module: _Module, fdef: ast.FunctionDef, call: ast.Call, line: int, depth: int
+    ) -> tuple[str, ast.Call | None, bool] | None:
+        if not call.args or isinstance(call.args[0], ast.Starred):
+            return None
+        return self._producing(module, fdef, call.args[0], line, depth + 1)
+
+
+def _leaf(qualified: str) -> str:
+    return qualified.rsplit(".", 1)[-1]
+
+
+def _params(fdef: ast.FunctionDef) -> set[str]:
+    args = fdef.args
+    names = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
+    names += [a.arg for a in (args.vararg, args.kwarg) if a is not None]
+    return set(names)
+
+
+def _is_conversion_of(value: ast.expr, name: str, module: _Module, backend: _Backend) -> bool:
+    """``value`` is a helper applied to ``name`` itself (``x = convert_to_tensor(x)``)."""
+    if not isinstance(value, ast.Call) or not value.args:
+        return False
+    first = value.args[0]
+    func = value.func
+    helper = (isinstance(func, ast.Name) and func.id in KERAS_CONVERSIONS) or (
+        backend.resolve(module, func) in CONVERSIONS
+    )
+    if isinstance(func, ast.Attribute) and func.attr in CAST_METHODS:
+        helper, first = True, func.value
+    return helper and isinstance(first, ast.Name) and first.id == name
+
+
+def _rebound(fdef: ast.FunctionDef, params: set[str], module: _Module, backend: _Backend) -> set[str]:
+    """Parameters assigned anything but a conversion of themselves in the body."""
+    changed: set[str] = set()
+    for node in _walk_body(fdef):
+        targets: list[ast.expr] = []
+        value: ast.expr | None = None
+        if isinstance(node, ast.Assign):
+            targets, value = list(node.targets), node.value
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+            targets, value = [node.target], None if isinstance(node, ast.AugAssign) else node.value
+        for target in targets:
+            for sub in ast.walk(target):
+                if (
+                    isinstance(sub, ast.Name)
+                    and sub.id in params
+                    and (value is None or not _is_conversion_of(value, sub.id, module, backend))
+                ):
+                    changed.add(sub.id)
+    return changed
+
+
+def _last_assignment(fdef: ast.FunctionDef, name: str, line: int) -> tuple[int, ast.expr] | None:
+    """(line, value) of the last plain ``name = ...`` before ``line``."""
+    best: tuple[int, ast.expr] | None = None
+    for node in _walk_body(fdef):
+        if isinstance(node, ast.Assign) and node.lineno < line:
+            for target in node.targets:
+                if (
+                    isinstance(target, ast.Name)
+                    and target.id == name
+                    and (best is None or node.lineno > best[0])
+                ):
+                    best = (node.lineno, node.value)
+    return best
+
+
+def _origin(expr: ast.expr, params: set[str], rebound: set[str]) -> Origin:
+    if isinstance(expr, ast.Name) and expr.id in params and expr.id not in rebound:
+        return ("param", expr.id)
+    if isinstance(expr, ast.Starred) and isinstance(expr.value, ast.Name) and expr.value.id in params:
+        return ("star", expr.value.id)
+    if isinstance(expr, ast.Constant):
+        return ("const", repr(expr.value))
+    if isinstance(expr, ast.Name | ast.Starred):
+        return ("name",)  # a local value: a parameter changed on the way, or one computed
+    return ("expr",)
+
+
+def _signature(
+    call: ast.Call, params: set[str], rebound: set[str]
+) -> tuple[tuple[Origin, ...], frozenset[tuple[str, Origin]]]:
+    positional = tuple(_origin(a, params, rebound) for a in call.args)
+    keywords = frozenset((k.arg or "**", _origin(k.value, params, rebound)) for k in call.keywords)
+    return positional, keywords
+
+
+# -- pairing -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two framework functions that implement the same keras op in two backends."""
+
+    op: str
+    a: Side
+    b: Side
+    strength: Strength
+
+
+def _strength(a: Side, b: Side) -> Strength | None:
+    """Rule 6."""
+    if a.scaffolding or b.scaffolding:
+        # Scaffolding answers only an op that is itself the allocation (numpy.zeros -> tf.zeros).
+        op_name = a.op.rsplit(".", 1)[-1]
+        if not (a.single and b.single and _leaf(a.function) == op_name == _leaf(b.function)):
+            return None
+    if a.single and b.single:
+        if (_leaf(a.function) in STRUCTURAL) != (_leaf(b.function) in STRUCTURAL):
+            return None  # a rearrangement on one side only says nothing about the other's function
+        if _specialised(a) or _specialised(b) or _constants(a) != _constants(b):
+            return "related"
+        if _leaf(a.function) != _leaf(b.function) and (
+            a.delegated or b.delegated or _leaf(a.function) in STRUCTURAL
+        ):
+            # Differently named functions only stand for each other when both are called plainly;
+            # an adjusted call (tf.transpose for moveaxis, tf.tensordot for vdot) is a workaround.
+            return "related"
+        if a.delegated or b.delegated or len(a.signatures) != 1 or a.signatures != b.signatures:
+            return "close"
+        (positional, keywords) = next(iter(a.signatures))
+        plain = all(o[0] in ("param", "const", "star") for o in (*positional, *(v for _, v in keywords)))
+        return "exact" if plain else "close"
+    if a.single == b.single:
+        return None
+    composite = b if a.single else a
+    if _leaf(composite.function) in STRUCTURAL:
+        return None
+    return "related"
+
+
+def _specialised(side: Side) -> bool:
+    """The call's first argument is computed, not an argument of the op (rule 6)."""
+    return any(positional and positional[0] == ("expr",) for positional, _ in side.signatures)
+
+
+def _constants(side: Side) -> set[Origin]:
+    """Constant positional arguments: one side fixing one the other leaves open specialises it."""
+    return {o for positional, _ in side.signatures for o in positional if o[0] == "const"}
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything read from one keras version."""
+
+    version: str
+    pairs: tuple[Pair, ...]
+    functions: tuple[FunctionName, ...]
+    ops: dict[str, int]
+    """How many public ops each backend defines."""
+
+
+def extract(root: Path, version: str, backends: Sequence[str] = tuple(BACKENDS)) -> Extraction:
+    """Read ``root`` (the directory holding the ``keras`` package) and pair every op."""
+    readers = {b: _Backend(root, b) for b in backends}
+    ops = {b: r.ops() for b, r in readers.items()}
+    pairs: list[Pair] = []
+    order = list(backends)
+    for i, first in enumerate(order):
+        for second in order[i + 1 :]:
+            for op in sorted(set(ops[first]) & set(ops[second])):
+                a, b = readers[first].side(op), readers[second].side(op)
+                if a is None or b is None:
+                    continue
+                strength = _strength(a, b)
+                if strength is not None:
+                    pairs.append(Pair(op, a, b, strength))
+    names = {function_name(s.function) for p in pairs for s in (p.a, p.b)}
+    ids: dict[str, str] = {}
+    for name in sorted(names):
+        if ids.setdefault(name.id, name.qualified) != name.qualified:
+            raise ValueError(f"two functions share the id {name.id}: {ids[name.id]}, {name.qualified}")
+    return Extraction(
+        version,
+        tuple(sorted(pairs, key=_pair_key)),
+        tuple(sorted(names)),
+        {b: len(o) for b, o in ops.items()},
+    )
+
+
+def _pair_key(pair: Pair) -> tuple[str, str, str]:
+    return (pair.a.backend, pair.b.backend, pair.op)
+
+
+def find_keras() -> tuple[Path, str]:
+    """(directory holding the installed ``keras`` package, its version), without importing it."""
+    spec = importlib.util.find_spec("keras")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("keras is not installed: pip install -e '.[keras]'")
+    package = Path(next(iter(spec.submodule_search_locations)))
+    return package.parent, importlib.metadata.version("keras")
+
+
+# -- Turtle --------------------------------------------------------------------------------------
+
+_ECOSYSTEM = {"tensorflow": "ent:TensorFlow", "torch": "ent:PyTorch", "jax": "ent:JAX"}
+_FRAMEWORK_LABEL = {"tensorflow": "TensorFlow", "torch": "PyTorch", "jax": "JAX"}
+_BACKEND_LABEL = {"tensorflow": "TensorFlow", "torch": "torch", "jax": "JAX"}
+_STRENGTH = {"exact": "mlkg:Exact", "close": "mlkg:Close", "related": "mlkg:Related"}
+
+
+def _lit(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def _source_id(version: str) -> str:
+    return "src:Keras" + version.replace(".", "_")
+
+
+def _impl_id(side: Side) -> str:
+    return f"ent:KerasImpl_{side.backend}_{side.op.replace('.', '_')}"
+
+
+def to_turtle(extraction: Extraction) -> str:
+    """The named graph's Turtle, every line in a fixed order (byte-for-byte reproducible)."""
+    version = extraction.version
+    source = _source_id(version)
+    names = {n.qualified: n for n in extraction.functions}
+    out = [
+        "# Function-level counterparts derived from Keras's backend sources by graph/_keras_ops.py.",
+        f"# Generated from keras {version} by `make data`; do not edit by hand (the tests regenerate it).",
+        "# Facts only: function names, the keras op, file and line on each side. No code.",
+        "",
+        "@prefix mlkg:    <https://w3id.org/mlkg/ontology#> .",
+        "@prefix ent:     <https://w3id.org/mlkg/entity/> .",
+        "@prefix src:     <https://w3id.org/mlkg/source/> .",
+        "@prefix schema:  <https://schema.org/> .",
+        "@prefix skos:    <http://www.w3.org/2004/02/skos/core#> .",
+        "@prefix prov:    <http://www.w3.org/ns/prov#> .",
+        "@prefix dcterms: <http://purl.org/dc/terms/> .",
+        "@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .",
+        "@prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .",
+        "",
+        f"{source} a mlkg:Source ;",
+        f"    dcterms:title {_lit(f'Keras {version} backend sources (keras/src/backend)')} ;",
+        f"    schema:url <{TREE_URL.format(version=version)}> ;",
+        f"    schema:softwareVersion {_lit(version)} .",
+        "",
+    ]
+    for name in extraction.functions:
+        framework = _FRAMEWORK_LABEL[name.framework]
+        out += [
+            f"ent:{name.id} a mlkg:FrameworkFunction ;",
+            f"    skos:prefLabel {_lit(name.label)} ;",
+        ]
+        alts = (name.qualified, *name.alt_labels) if name.qualified != name.label else name.alt_labels
+        alts = tuple(sorted(set(alts) - {name.label}))
+        if alts:
+            out.append(f"    skos:altLabel {', '.join(_lit(a) for a in alts)} ;")
+        definition = f"A function of the {framework} Python API, in module {name.module}."
+        out += [
+            f"    skos:definition {_lit(definition)} ;",
+            f"    mlkg:apiModule {_lit(name.module)} ;",
+            f"    mlkg:ecosystem {_ECOSYSTEM[name.framework]} ;",
+            f"    prov:wasDerivedFrom {source} .",
+            "",
+        ]
+    sides = sorted({s for p in extraction.pairs for s in (p.a, p.b)}, key=lambda s: (s.backend, s.op))
+    for side in sides:
+        url = SOURCE_URL.format(version=version, path=side.path, line=side.line)
+        out += [
+            f"{_impl_id(side)} a mlkg:KerasImplementation ;",
+            f"    rdfs:label {_lit(f'keras {version} {_BACKEND_LABEL[side.backend]} backend: {side.op}')} ;",
+            f"    mlkg:kerasOp {_lit(side.op)} ;",
+            f"    mlkg:implementedWith ent:{names[side.function].id} ;",
+            f"    mlkg:sourceFile {_lit(side.path)} ;",
+            f"    mlkg:sourceLine {side.line} ;",
+            f"    schema:url <{url}> ;",
+            f"    prov:wasDerivedFrom {source} .",
+            "",
+        ]
+    for pair in extraction.pairs:
+        first, second = names[pair.a.function], names[pair.b.function]
+        ident = f"ent:FCorr_{pair.op.replace('.', '_')}_{pair.a.backend}_{pair.b.backend}"
+        how = {
+            "exact": "both return one call with the same arguments in the same order",
+            "close": "both return one call, with arguments renamed, reordered or computed",
+            "related": "one side returns one call, the other composes several calls around its result",
+        }[pair.strength]
+        evidence = (
+            f"keras {version} implements the op {pair.op} with {first.label} in its "
+            f"{_BACKEND_LABEL[pair.a.backend]} backend ({pair.a.path} line {pair.a.line}) and with "
+            f"{second.label} in its {_BACKEND_LABEL[pair.b.backend]} backend ({pair.b.path} line "
+            f"{pair.b.line}); {how}."
+        )
+        out += [
+            f"{ident} a mlkg:FunctionCorrespondence ;",
+            f"    rdfs:label {_lit(f'{first.label} corresponds to {second.label} (keras op {pair.op})')} ;",
+            f"    mlkg:correspondingFunction ent:{first.id}, ent:{second.id} ;",
+            f"    mlkg:implementation {_impl_id(pair.a)}, {_impl_id(pair.b)} ;",
+            f"    mlkg:kerasOp {_lit(pair.op)} ;",
+            f"    mlkg:strength {_STRENGTH[pair.strength]} ;",
+            f"    mlkg:evidence {_lit(evidence)} ;",
+            f"    prov:wasDerivedFrom {source} .",
+            "",
+        ]
+    return "\n".join(out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m mlkg.graph._keras_ops",
+        description="Write graph/data/keras-functions.ttl from the installed keras package's backends.",
+    )
+    parser.add_argument("-o", "--output", type=Path, default=DATA_FILE, help="where to write the Turtle")
+    parser.add_argument("--check", action="store_true", help="compare with the file instead of writing it")
+    args = parser.parse_args(argv)
+    root, version = find_keras()
+    extraction = extract(root, version)
+    text = to_turtle(extraction)
+    counts = {s: sum(1 for p in extraction.pairs if p.strength == s) for s in ("exact", "close", "related")}
+    summary = (
+        f"keras {version}: {len(extraction.pairs)} pairs {counts}, {len(extraction.functions)} functions"
+    )
+    if args.check:
+        current = args.output.read_text(encoding="utf-8") if args.output.is_file() else ""
+        if current != text:
+            print(f"{args.output} differs from what keras {version} gives: run `make data`", file=sys.stderr)
+            return 1
+        print(f"{args.output} is up to date ({summary})")
+        return 0
+    args.output.write_text(text, encoding="utf-8")
+    print(f"wrote {args.output} ({summary})")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

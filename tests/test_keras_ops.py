@@ -1,0 +1,228 @@
+"""The Keras backend extractor (graph/_keras_ops.py): one test per rule, on small backend trees
+written here, and the committed graph reproduced byte for byte from the pinned keras."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from mlkg.graph._keras_ops import DATA_FILE, extract, find_keras, function_name, to_turtle
+
+PINNED_KERAS = "3.15.1"
+
+
+def backend_tree(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A fake keras package: ``{"tensorflow/nn.py": source, ...}`` under keras/src/backend."""
+    for name, source in files.items():
+        path = tmp_path / "keras" / "src" / "backend" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(source), encoding="utf-8")
+    return tmp_path
+
+
+def pairs_of(root: Path) -> dict[str, tuple[str, str, str]]:
+    found = extract(root, "0.0.0", backends=("tensorflow", "torch"))
+    return {p.op: (p.a.function, p.b.function, p.strength) for p in found.pairs}
+
+
+def test_committed_graph_is_reproduced_byte_for_byte_from_the_pinned_keras() -> None:
+    root, version = find_keras()
+    assert version == PINNED_KERAS, f"the keras extra pins {PINNED_KERAS}; installed {version}"
+    assert to_turtle(extract(root, version)) == DATA_FILE.read_text(encoding="utf-8")
+
+
+def test_check_mode_of_the_module_agrees_and_a_changed_file_is_caught(tmp_path: Path) -> None:
+    ok = subprocess.run(
+        [sys.executable, "-m", "mlkg.graph._keras_ops", "--check"], capture_output=True, text=True
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert "up to date" in ok.stdout
+    stale = tmp_path / "stale.ttl"
+    stale.write_text(DATA_FILE.read_text(encoding="utf-8").replace("mlkg:Exact", "mlkg:Close", 1))
+    bad = subprocess.run(
+        [sys.executable, "-m", "mlkg.graph._keras_ops", "--check", "-o", str(stale)],
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 1 and "make data" in bad.stderr
+
+
+def test_alias_resolution(tmp_path: Path) -> None:
+    root = backend_tree(
+        tmp_path,
+        {
+            "tensorflow/nn.py": """
+                from keras.src.utils.module_utils import tensorflow as tf
+                def gelu(x, approximate=True):
+                    return tf.nn.gelu(x, approximate=approximate)
+            """,
+            "torch/nn.py": """
+                import torch.nn.functional as tnn
+                def gelu(x, approximate=True):
+                    return tnn.gelu(x, approximate=approximate)
+            """,
+        },
+    )
+    assert pairs_of(root) == {"nn.gelu": ("tensorflow.nn.gelu", "torch.nn.functional.gelu", "exact")}
+    name = function_name("torch.nn.functional.gelu")
+    assert name.label == "torch.nn.functional.gelu" and "F.gelu" in name.alt_labels
+    assert function_name("jax.numpy.max").label == "jnp.max"
+
+
+def test_private_paths_and_unknown_names_are_not_functions(tmp_path: Path) -> None:
+    root = backend_tree(
+        tmp_path,
+        {
+            "tensorflow/math.py": """
+                import tensorflow as tf
+                from tensorflow.python.ops.math_ops import is_nan
+                def isnan(x):
+                    return is_nan(x)
+                def neg(x):
+                    return helper.negative(x)
+            """,
+            "torch/math.py": """
+                import torch
+                def isnan(x):
+                    return torch.isnan(x)
+                def neg(x):
+                    return torch.neg(x)
+            """,
+        },
+    )
+    assert pairs_of(root) == {}
+
+
+def test_helpers_are_unwrapped_and_never_counterparts(tmp_path: Path) -> None:
+    root = backend_tree(
+        tmp_path,
+        {
+            "tensorflow/nn.py": """
+                import tensorflow as tf
+                from keras.src.backend.tensorflow.core import convert_to_tensor
+                def relu(x):
+                    x = convert_to_tensor(x)
+                    return tf.cast(tf.nn.relu(x), "float32")
+                def as_tensor(x):
+                    return tf.convert_to_tensor(x)
+            """,
+            "torch/nn.py": """
+                import torch
+                import torch.nn.functional as F
+                from keras.src.backend.torch.core import cast, convert_to_tensor
+                def relu(x):
+                    x = convert_to_tensor(x)
+                    return cast(F.relu(x), "float32")
+                def as_tensor(x):
+                    return torch.as_tensor(x)
+            """,
+        },
+    )
+    assert pairs_of(root) == {"nn.relu": ("tensorflow.nn.relu", "torch.nn.functional.relu", "exact")}
+
+
+def test_renamed_arguments_are_close(tmp_path: Path) -> None:
+    root = backend_tree(
+        tmp_path,
+        {
+            "tensorflow/math.py": """
+                import tensorflow as tf
+                def logsumexp(x, axis=None, keepdims=False):
+                    return tf.math.reduce_logsumexp(x, axis=axis, keepdims=keepdims)
+            """,
+            "torch/math.py": """
+                import torch
+                def logsumexp(x, axis=None, keepdims=False):
+                    return torch.logsumexp(x, dim=axis, keepdim=keepdims)
+            """,
+        },
+    )
+    assert pairs_of(root)["math.logsumexp"][2] == "close"
+
+
+def test_composite_side_makes_related_and_two_composites_are_left_out(tmp_path: Path) -> None:
+    root = backend_tree(
+        tmp_path,
+        {
+            "tensorflow/numpy.py": """
+                import tensorflow as tf
+                def logaddexp(x1, x2):
+                    return tf.math.log(tf.exp(x1) + tf.exp(x2))
+                def cdist(x, y):
+                    return tf.sqrt(tf.reduce_sum(tf.square(x - y), axis=-1))
+            """,
+            "torch/numpy.py": """
+                import torch
+                def logaddexp(x1, x2):
+                    return torch.logaddexp(x1, x2)
+                def cdist(x, y):
+                    return torch.sqrt(torch.sum(torch.square(x - y), dim=-1))
+            """,
+        },
+    )
+    assert pairs_of(root) == {"numpy.logaddexp": ("tensorflow.math.log", "torch.logaddexp", "related")}
+
+
+def test_a_rearrangement_on_one_side_only_is_left_out(tmp_path: Path) -> None:
+    root = backend_tree(
+        tmp_path,
+        {
+            "tensorflow/nn.py": """
+                import tensorflow as tf
+                def soft_shrink(x, threshold=0.5):
+                    return tf.where(x > threshold, x - threshold, x)
+            """,
+            "torch/nn.py": """
+                import torch.nn.functional as tnn
+                def soft_shrink(x, threshold=0.5):
+                    return tnn.softshrink(x, lambd=threshold)
+            """,
+        },
+    )
+    assert pairs_of(root) == {}
+
+
+def test_returns_that_disagree_leave_the_side_out_and_early_exits_do_not(tmp_path: Path) -> None:
+    root = backend_tree(
+        tmp_path,
+        {
+            "tensorflow/numpy.py": """
+                import tensorflow as tf
+                def diff(a, n=1):
+                    if n == 0:
+                        return a
+                    return tf.experimental.numpy.diff(a, n)
+                def sort(x):
+                    if x.ndim == 1:
+                        return tf.sort(x)
+                    return tf.argsort(x)
+            """,
+            "torch/numpy.py": """
+                import torch
+                def diff(a, n=1):
+                    return torch.diff(a, n)
+                def sort(x):
+                    return torch.sort(x)
+            """,
+        },
+    )
+    found = pairs_of(root)
+    assert "numpy.sort" not in found
+    assert found["numpy.diff"] == ("tensorflow.experimental.numpy.diff", "torch.diff", "close")
+
+
+@pytest.mark.parametrize("module", ["nn", "numpy"])
+def test_ops_match_only_within_the_same_backend_module(tmp_path: Path, module: str) -> None:
+    other = "numpy" if module == "nn" else "nn"
+    root = backend_tree(
+        tmp_path,
+        {
+            f"tensorflow/{module}.py": "import tensorflow as tf\ndef relu(x):\n    return tf.nn.relu(x)\n",
+            f"torch/{other}.py": "import torch\ndef relu(x):\n    return torch.relu(x)\n",
+        },
+    )
+    assert pairs_of(root) == {}
