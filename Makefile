@@ -50,8 +50,9 @@ test: lint typecheck pytest
 data: link
 	$(BIN)/python -m mlkg.graph._keras_ops
 
-# Load soak: 50 clients x 60 s, without and then with a runaway query in flight; prints
-# requests/s, p50/p99, errors and the client's own ceiling. ARGS passes options (--url, ...).
+# Load soak: 50 clients x 60 s, without and then with a runaway query in flight, then beside a
+# hostile mix (memory bombs, disconnecting runaways, stalled heads); prints requests/s, p50/p99,
+# errors, peak memory, recovery time and the client's own ceiling. ARGS passes options (--url, ...).
 soak: link
 	$(BIN)/python tests/soak.py --clients 50 --duration 60 $(ARGS)
 
