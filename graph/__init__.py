@@ -38,7 +38,7 @@ from ._errors import (
     ValidationError,
     Violation,
 )
-from ._knowledge import ENGINES, EngineName, GraphConfig, GraphStats, KnowledgeGraph
+from ._knowledge import ENGINES, READ_ONLY, EngineName, GraphConfig, GraphStats, KnowledgeGraph
 from ._loading import INFERRED_GRAPH, RDF_EXTENSIONS
 from ._memo import remember
 from ._projection import to_networkx
@@ -47,14 +47,17 @@ from ._results import (
     GRAPH_MEDIA_TYPES,
     SOLUTION_MEDIA_TYPES,
     QueryResult,
+    ResultKind,
     Term,
     Truncation,
     format_for,
+    format_names,
     is_format_name,
     media_types_for,
     resolve_format,
     serialize_result,
     serialize_triples,
+    serialize_within,
 )
 from ._sparql_text import SparqlShape, inspect_sparql
 from ._sssom import SSSOM_COLUMNS, SSSOM_MEDIA_TYPE, sssom_rows, sssom_tsv
@@ -67,6 +70,7 @@ __all__ = [
     "GRAPH_MEDIA_TYPES",
     "INFERRED_GRAPH",
     "RDF_EXTENSIONS",
+    "READ_ONLY",
     "SOLUTION_MEDIA_TYPES",
     "SSSOM_COLUMNS",
     "SSSOM_MEDIA_TYPE",
@@ -95,6 +99,7 @@ __all__ = [
     "QueryTimeout",
     "QueryTooLarge",
     "Resolution",
+    "ResultKind",
     "SearchHit",
     "SourceRef",
     "SparqlShape",
@@ -112,6 +117,7 @@ __all__ = [
     "entity_facts",
     "entity_triples",
     "format_for",
+    "format_names",
     "holds_today",
     "inspect_sparql",
     "is_format_name",
@@ -124,6 +130,7 @@ __all__ = [
     "search",
     "serialize_result",
     "serialize_triples",
+    "serialize_within",
     "sssom_rows",
     "sssom_tsv",
     "timeline",

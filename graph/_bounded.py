@@ -35,7 +35,7 @@ Design (kept deliberately small):
 >>> from mlkg.graph import KnowledgeGraph
 >>> with BoundedQueryRunner(KnowledgeGraph.open(), workers=1, timeout=5) as runner:
 ...     runner.run("ASK { ?s ?p ?o }", "text/csv").body
-b'boolean\\r\\ntrue\\r\\n'
+b'true\\r\\n'
 """
 
 from __future__ import annotations

@@ -32,6 +32,11 @@ MAX_QUERY_NESTING = 256
 #: about 7,000 chained ``+`` or triple patterns; no real query comes near this.
 MAX_QUERY_OPERATORS = 2000
 _PREFIX_ITEMS = tuple(PREFIXES.items())
+#: What an update gets, from the HTTP endpoint and the CLI alike.
+READ_ONLY = (
+    "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused "
+    "and nothing was changed"
+)
 
 
 @dataclass(frozen=True)
@@ -103,11 +108,14 @@ class KnowledgeGraph:
     def _build(files: Sequence[SourceFile], validate: bool) -> ox.Store:
         store = load_files(files)  # parse errors are raised here, with file, line and column
         if validate:
-            from ._validation import validate_files_isolated
+            from ._validation import known_to_conform, remember_conforming, validate_files_isolated
 
-            violations = validate_files_isolated(files)  # its memory goes back to the OS after
-            if violations:
-                raise ValidationError(violations)
+            # The same bytes under the same shapes conformed before: the verdict is known.
+            if not known_to_conform(files):
+                violations = validate_files_isolated(files)  # its memory goes back to the OS after
+                if violations:
+                    raise ValidationError(violations)
+                remember_conforming(files)
         materialise(store)
         return store
 
@@ -195,9 +203,7 @@ class KnowledgeGraph:
                 f"{MAX_QUERY_OPERATORS}: split it, or put long lists of values in VALUES"
             )
         if shape.form == "update":
-            raise QueryRefused(
-                "this service is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused"
-            )
+            raise QueryRefused(READ_ONLY)
 
     def check_outbound(self, sparql: str) -> None:
         """Refuse SERVICE to any host not allowed, deciding from a full SPARQL parse.
@@ -269,4 +275,4 @@ class KnowledgeGraph:
         self.close()
 
 
-__all__ = ["ENGINES", "EngineName", "GraphConfig", "GraphStats", "KnowledgeGraph"]
+__all__ = ["ENGINES", "READ_ONLY", "EngineName", "GraphConfig", "GraphStats", "KnowledgeGraph"]

@@ -214,6 +214,12 @@ def format_for(hint: str, kind: ResultKind) -> str | None:
     return media_type if media_type in SOLUTION_MEDIA_TYPES else None
 
 
+def format_names() -> tuple[str, ...]:
+    """Every name a format hint may take (short names and media types), sorted."""
+    names = {*FORMAT_ALIASES, *_GRAPH_HINTS, *_SOLUTION_HINTS, *SOLUTION_MEDIA_TYPES, *GRAPH_MEDIA_TYPES}
+    return tuple(sorted(names))
+
+
 def is_format_name(hint: str) -> bool:
     """Whether ``hint`` names a format for any answer (else it is likely a typo)."""
     return format_for(hint, "graph") is not None or format_for(hint, "solutions") is not None

@@ -7,8 +7,10 @@ them with rdflib once per focus node, which took ~50 s for our 3,000 triples.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -44,6 +46,47 @@ _TARGETS = {
 }
 
 
+def verdict_key(files: Sequence[SourceFile]) -> str:
+    """A digest of everything a verdict depends on: the files' names and bytes, the shapes,
+    this validator's code and pyshacl's version. Equal keys mean an equal verdict."""
+    import hashlib
+    from importlib.metadata import version
+
+    from ._loading import fingerprint
+
+    digest = hashlib.sha256(fingerprint(files).encode())
+    digest.update(SHAPES_PATH.read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    digest.update(version("pyshacl").encode())
+    return digest.hexdigest()
+
+
+def _verdict_dir() -> Path:
+    base = os.environ.get("MLKG_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "mlkg"
+    )
+    return Path(base) / "conforming"
+
+
+def known_to_conform(files: Sequence[SourceFile]) -> bool:
+    """Whether these exact files were validated before and conformed (a marker file per key)."""
+    return (_verdict_dir() / verdict_key(files)).is_file()
+
+
+def remember_conforming(files: Sequence[SourceFile]) -> None:
+    """Note that these exact files conform, so the next start need not validate them again.
+
+    Only conforming verdicts are kept: violations are always worked out (and reported) anew.
+    A cache that cannot be written is no error: the next start validates again.
+    """
+    try:
+        folder = _verdict_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / verdict_key(files)).touch()
+    except OSError:
+        pass
+
+
 def validate_files_isolated(files: Sequence[SourceFile]) -> list[Violation]:
     """:func:`validate_store` over ``files``, run in a fresh child process.
 
@@ -67,8 +110,6 @@ def validate_files_isolated(files: Sequence[SourceFile]) -> list[Violation]:
 
 
 def _validate_in_child(spec: list[tuple[str, str]]) -> list[Violation] | str:
-    from pathlib import Path
-
     from ._loading import SourceFile, load_files, rdf_format_for
 
     try:

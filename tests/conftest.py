@@ -23,6 +23,18 @@ from mlkg.graph import ENGINES, GraphConfig, KnowledgeGraph
 OXIGRAPH_BIN = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_verdict_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Validation verdicts go to a folder of this run's (and its servers'), not the user's cache."""
+    previous = os.environ.get("MLKG_CACHE_DIR")
+    os.environ["MLKG_CACHE_DIR"] = str(tmp_path_factory.mktemp("mlkg-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("MLKG_CACHE_DIR", None)
+    else:
+        os.environ["MLKG_CACHE_DIR"] = previous
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -315,8 +315,10 @@ def test_unservable_accept_is_406_listing_what_can_be(client: TestClient) -> Non
         headers={"Accept": "image/png"},
     )
     assert wrong.status_code == 406 and "text/turtle" in wrong.text
-    unknown = client.get("/sparql", params={"query": SELECT_LABEL, "format": "yaml"})
-    assert unknown.status_code == 400 and "yaml" in unknown.text
+    unknown = client.get(
+        "/sparql", params={"query": SELECT_LABEL, "format": "yaml"}, headers={"Accept": "image/png"}
+    )
+    assert unknown.status_code == 406 and "format=yaml" in unknown.text
 
 
 def test_protocol_dataset_overrides_from(engine_client: TestClient, kg: KnowledgeGraph) -> None:

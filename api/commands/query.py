@@ -6,12 +6,14 @@ import argparse
 import os
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import add_graph_options
 
 if TYPE_CHECKING:
+    from mlkg.api.settings import Settings
     from mlkg.graph import KnowledgeGraph, QueryResult
 
 HELP = "run a SPARQL query (text or -f FILE) and print the answer"
@@ -53,40 +55,39 @@ def read_query(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mlkg.graph import resolve_format, serialize_result
+    from mlkg.api.settings import Settings
+    from mlkg.graph import resolve_format, serialize_within
 
     from . import open_graph
 
     text = read_query(args).removeprefix("\ufeff")
     media_type = None if args.format in (None, _TABLE) else resolve_format(args.format)
+    settings = Settings()
     with open_graph(args) as kg:
-        result = run_bounded(kg, text, args.timeout)
-    if media_type is None:
-        if result.kind == "graph":
-            media_type = "text/turtle"
-        else:
-            print_table(result)
-            return 0
-    body = serialize_result(result, media_type)
-    sys.stdout.buffer.write(body)
-    sys.stdout.flush()
-    if result.truncated:
-        print("mlkg: warning: the answer was cut at the row limit", file=sys.stderr)
+        result = run_bounded(kg, text, args.timeout, settings)
+    if media_type is None and result.kind != "graph":
+        print_table(result)
+    else:
+        # The same cut as /sparql: rows at MLKG_ROW_LIMIT, bytes at MLKG_MAX_RESULT_BYTES.
+        result, body = serialize_within(result, media_type or "text/turtle", settings.max_result_bytes)
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+    if result.truncation is not None:
+        print(f"mlkg: warning: {result.truncation.message}", file=sys.stderr)
     return 0
 
 
-def run_bounded(kg: KnowledgeGraph, text: str, timeout: float | None) -> QueryResult:
+def run_bounded(kg: KnowledgeGraph, text: str, timeout: float | None, settings: Settings) -> QueryResult:
     """``kg.query(text)`` under the server's limits: no network and capped memory for the
-    embedded engines, and a time limit past which the process ends with an error line.
+    embedded engines, rows cut at the server's row limit (marked as /sparql marks them), and a
+    time limit past which the process ends with an error line.
 
     The engine cannot be interrupted, so the query runs in a daemon thread and the process
     exits on the spot at the limit (this is a one-shot command; nothing else is lost).
     """
-    from mlkg.api.settings import Settings
-    from mlkg.graph import MlkgError, QueryTimeout
+    from mlkg.graph import MlkgError, QueryTimeout, Truncation
     from mlkg.graph._sandbox import deny_network, limit_memory
 
-    settings = Settings()
     limit = timeout if timeout is not None else settings.query_timeout
     if limit <= 0:
         raise MlkgError(f"--timeout must be a positive number of seconds, not {limit:g}")
@@ -97,7 +98,10 @@ def run_bounded(kg: KnowledgeGraph, text: str, timeout: float | None) -> QueryRe
 
     def work() -> None:
         try:
-            outcome.append(kg.query(text))
+            answer = kg.query(text, row_limit=settings.row_limit)
+            if answer.truncated:
+                answer = replace(answer, truncation=Truncation(row_limit=settings.row_limit))
+            outcome.append(answer)
         except BaseException as err:  # handed to the main thread as is
             outcome.append(err)
 

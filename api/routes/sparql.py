@@ -33,6 +33,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 import mlkg.graph
 from mlkg.graph import (
     GRAPH_MEDIA_TYPES,
+    READ_ONLY,
     SOLUTION_MEDIA_TYPES,
     BoundedAnswer,
     BoundedQueryRunner,
@@ -44,12 +45,12 @@ from mlkg.graph import (
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
+    ResultKind,
     UnsupportedFormat,
     WorkerLimits,
     format_for,
+    format_names,
     inspect_sparql,
-    is_format_name,
-    resolve_format,
     serialize_triples,
 )
 from mlkg.ontology import ENT, PREFIXES, sparql_prefixes
@@ -86,10 +87,6 @@ FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 HTML = "text/html"
-READ_ONLY = (
-    "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused "
-    "and nothing was changed"
-)
 TRUNCATED_HEADER = "MLKG-Truncated"
 _INLINE_INSPECT = 4096
 #: Other names clients use for our formats: the answer keeps the name the client asked for.
@@ -247,23 +244,21 @@ def _offers(graph_form: bool) -> tuple[list[str], dict[str, str]]:
 
 
 def _choose(accept: str | None, hints: tuple[str, ...], graph_form: bool, what: str) -> str:
-    """The media type to answer with; ProtocolError 406 (or 400) when none fits.
+    """The media type to answer with; ProtocolError 406 when none fits.
 
     Format hints are read for the query's form (``xml`` is RDF/XML for CONSTRUCT, SPARQL XML
-    for SELECT) and the first usable one wins; hints that name formats this form cannot take
-    fall back to Accept. A lone hint that names no format at all is a 400 (a typo, likely).
+    for SELECT), each possibly a comma-separated list (SPARQLWrapper sends
+    ``format=application/ld+json,application/x-json+ld``); the first usable item wins. Hints
+    with nothing usable for this form fall back to Accept, as the Protocol's negotiation would.
     """
     offers = _offers(graph_form)[0]
     listed = ", ".join(GRAPH_MEDIA_TYPES if graph_form else SOLUTION_MEDIA_TYPES)
+    kind: ResultKind = "graph" if graph_form else "solutions"
     for hint in hints:
-        wanted = format_for(hint, "graph" if graph_form else "solutions")
-        if wanted is not None:
-            return wanted
-    if len(hints) == 1 and not is_format_name(hints[0]):
-        try:
-            resolve_format(hints[0])
-        except UnsupportedFormat as err:
-            raise ProtocolError(400, str(err)) from None
+        for item in hint.split(","):
+            wanted = format_for(item, kind)
+            if wanted is not None:
+                return wanted
     chosen = negotiate(accept, offers)
     if chosen is None:
         asked = f"format={hints[0]}" if hints else accept
@@ -304,7 +299,6 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     415: _text("POST with a Content-Type other than a form or application/sparql-query"),
     503: _text("the query reached the time limit, or every query worker is busy"),
 }
-_FORMAT_NAMES = ("json", "xml", "csv", "tsv", "turtle", "nt", "jsonld", "rdfxml", "nquads", "trig")
 _GRAPH_PARAMS = [
     {
         "name": name,
@@ -325,9 +319,9 @@ _FORMAT_PARAM = {
     "in": "query",
     "required": False,
     "description": "answer format, overriding Accept: json, xml, csv, tsv, turtle, nt, jsonld, rdfxml, "
-    "nquads, trig, n3, or a media type; read for the query's form (xml is RDF/XML for CONSTRUCT); "
-    "one the form cannot take falls back to Accept",
-    "schema": {"type": "string", "enum": [*_FORMAT_NAMES, *SOLUTION_MEDIA_TYPES, *GRAPH_MEDIA_TYPES]},
+    "nquads, trig, n3, or a media type (a comma-separated list is read in order); read for the "
+    "query's form (xml is RDF/XML for CONSTRUCT); one the form cannot take falls back to Accept",
+    "schema": {"type": "string", "examples": list(format_names())},
 }
 _HINT_PARAMS = [
     {
@@ -335,7 +329,7 @@ _HINT_PARAMS = [
         "in": "query",
         "required": False,
         "description": "the same as format= (SPARQLWrapper and other clients send it); the first usable wins",
-        "schema": {"type": "string", "enum": list(_FORMAT_NAMES)},
+        "schema": {"type": "string", "examples": list(format_names())},
     }
     for name in ("output", "results")
 ]
