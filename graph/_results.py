@@ -220,11 +220,6 @@ def format_names() -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def is_format_name(hint: str) -> bool:
-    """Whether ``hint`` names a format for any answer (else it is likely a typo)."""
-    return format_for(hint, "graph") is not None or format_for(hint, "solutions") is not None
-
-
 def resolve_format(name: str) -> str:
     """A media type for a short name (``csv``, ``turtle``...) or a media type itself."""
     key = name.strip().lower()
