@@ -27,7 +27,7 @@ from ._network import (
     network_data,
     parse_view,
 )
-from ._render import ASSETS, asset_text, render, safe_json
+from ._render import ASSETS, SITE_LINKS, asset_text, render, safe_json, site_nav
 from ._timeline import TimelineFigure, load_events, timeline_figure
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ __all__ = [
     "ASSET_ROUTE",
     "LARGE_GRAPH",
     "MAX_DEPTH",
+    "SITE_LINKS",
     "CounterpartsFigure",
     "TimelineFigure",
     "ViewState",
@@ -57,6 +58,7 @@ __all__ = [
     "parse_view",
     "project",
     "safe_json",
+    "site_nav",
     "timeline_figure",
     "timeline_page",
 ]

@@ -57,6 +57,31 @@ def _inline_style(name: str) -> str:
     return asset_text(name).replace("</style", "<\\/style")
 
 
+#: Every page of the site, in the order the navigation lists them: (key, path, label).
+SITE_LINKS: tuple[tuple[str, str, str], ...] = (
+    ("home", "/", "Counterparts"),
+    ("graph", "/viz", "Picture"),
+    ("counterparts", "/viz/counterparts", "Bridge view"),
+    ("timeline", "/viz/timeline", "Timeline"),
+    ("sparql", "/sparql", "SPARQL"),
+    ("docs", "/docs", "API docs"),
+)
+
+
+def site_nav(current: str | None = None) -> Markup:
+    """The site's navigation, the same on every page; ``current`` (a key of
+    :data:`SITE_LINKS`) is marked for assistive technology and styling.
+
+    >>> "aria-current" in site_nav("sparql")
+    True
+    """
+    marked = ' aria-current="page"'
+    links = "".join(
+        f'<a href="{path}"{marked if key == current else ""}>{label}</a>' for key, path, label in SITE_LINKS
+    )
+    return Markup(f'<nav class="site-nav" aria-label="site">{links}</nav>')
+
+
 @cache
 def environment() -> jinja2.Environment:
     """The template environment: our templates only, autoescape always on."""
@@ -70,6 +95,7 @@ def environment() -> jinja2.Environment:
     env.filters["safe_json"] = lambda value: Markup(safe_json(value))
     env.globals["inline_script"] = lambda name: Markup(_inline_script(name))
     env.globals["inline_style"] = lambda name: Markup(_inline_style(name))
+    env.globals["site_nav"] = site_nav
     return env
 
 

@@ -7,19 +7,25 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
+from mlkg.viz import site_nav
+
 router = APIRouter(include_in_schema=False)
 
 _ASSETS = {"swagger-ui-bundle.js", "swagger-ui.css", "favicon.png"}
 
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>mlkg API</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="/docs/assets/favicon.png">
+<link rel="stylesheet" href="/static/nav.css">
 <link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
-<body><div id="swagger-ui"></div>
+<body><header class="site"><a class="brand" href="/">mlkg</a>NAV</header><div id="swagger-ui"></div>
 <script src="/docs/assets/swagger-ui-bundle.js"></script>
 <script src="/docs/assets/docs-init.js"></script>
 </body></html>
 """
+
+_DOCS_PAGE = _PAGE.replace("NAV", str(site_nav("docs")))
 
 # Started from a file, not inline, so the page works under script-src 'self'.
 _INIT = """window.ui = SwaggerUIBundle({
@@ -37,7 +43,7 @@ def _asset_dir() -> Path:
 
 @router.get("/docs", response_class=HTMLResponse)
 def docs() -> HTMLResponse:
-    return HTMLResponse(_PAGE)
+    return HTMLResponse(_DOCS_PAGE)
 
 
 @router.get("/docs/assets/{name}")

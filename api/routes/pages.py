@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from mlkg.graph import KnowledgeGraph, counterparts, resolve
+from mlkg.viz import site_nav
 
 from ..deps import KG
 from .counterparts import MAX_TEXT
@@ -33,6 +34,7 @@ def templates() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["safe_url"] = _safe_url
+    env.globals["site_nav"] = site_nav
     return env
 
 

@@ -28,7 +28,6 @@ import pyoxigraph as ox
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
-from jinja2 import Environment, PackageLoader, select_autoescape
 
 import mlkg.graph
 from mlkg.graph import (
@@ -57,6 +56,7 @@ from mlkg.ontology import ENT, PREFIXES, sparql_prefixes
 
 from ..conneg import media_type_of, negotiate, parse_accept, quality
 from ..settings import Settings
+from .pages import templates
 
 
 @asynccontextmanager
@@ -589,13 +589,6 @@ def example_queries() -> tuple[ExampleQuery, ...]:
     return tuple(examples)
 
 
-@lru_cache(maxsize=1)
-def _templates() -> Environment:
-    return Environment(
-        loader=PackageLoader("mlkg.api", "templates"), autoescape=select_autoescape(default=True)
-    )
-
-
 def _script_json(value: object) -> str:
     """JSON safe inside a <script type="application/json"> element."""
     return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -615,7 +608,7 @@ def _page(request: Request, query: str | None) -> HTMLResponse:
         "truncatedHeader": TRUNCATED_HEADER,
     }
     html = (
-        _templates()
+        templates()
         .get_template("sparql.html")
         .render(
             prefixes=sparql_prefixes(),
