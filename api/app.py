@@ -14,9 +14,17 @@ from fastapi.staticfiles import StaticFiles
 from mlkg.graph import EngineUnavailable, KnowledgeGraph, MlkgError, QueryAborted, QueryTimeout
 
 from .conneg import AcceptTooLong
-from .middleware import PublicUrlMiddleware, RateLimitMiddleware, SecurityHeadersMiddleware
+from .middleware import (
+    AnswerCacheMiddleware,
+    PublicUrlMiddleware,
+    RateLimitMiddleware,
+    SecurityHeadersMiddleware,
+)
 from .routes import counterparts, docs, entities, health, pages, sparql, viz
 from .settings import Settings, get_settings
+
+#: GET routes whose answers depend only on the request and the (fixed) data.
+_CACHED_PATHS = ("/api/counterparts", "/api/search", "/api/entities/", "/api/timeline", "/entity/", "/viz")
 
 
 def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = None) -> FastAPI:
@@ -48,6 +56,8 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
         lifespan=lifespan,
     )
     app.state.settings = settings
+    if settings.engine != "remote":  # fixed data: the REST answers and pages are the same bytes each time
+        app.add_middleware(AnswerCacheMiddleware, prefixes=_CACHED_PATHS)
     if settings.rate_limit_per_minute:
         app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)
     app.add_middleware(SecurityHeadersMiddleware)

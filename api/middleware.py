@@ -88,6 +88,61 @@ class PublicUrlMiddleware:
         await self.app(scope, receive, send)
 
 
+class AnswerCacheMiddleware:
+    """Keeps the bytes of successful GET answers under ``prefixes`` and replays them.
+
+    The embedded engines' data cannot change while serving, so ``/api/counterparts?tool=tflite``
+    is the same bytes every time: resolving the name, building the answer and validating and
+    writing the JSON are done once. Keyed by path, query string and ``Accept`` (pages are
+    negotiated); only 200s, each at most ``max_body`` bytes, at most ``max_bytes`` in all.
+    Not installed for the remote engine, whose store may change under us.
+    """
+
+    def __init__(
+        self, app: ASGIApp, prefixes: tuple[str, ...], *, max_bytes: int = 32 << 20, max_body: int = 1 << 20
+    ) -> None:
+        from mlkg.graph._memo import LruCache
+
+        self.app = app
+        self.prefixes = prefixes
+        self.max_body = max_body
+        self._answers: LruCache[tuple[int, list[tuple[bytes, bytes]], bytes]] = LruCache(
+            4096, max_weight=max_bytes, weigh=lambda answer: len(answer[2]) + 512
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope.get("method") != "GET"
+            or not scope["path"].startswith(self.prefixes)
+        ):
+            await self.app(scope, receive, send)
+            return
+        accept = next((v for k, v in scope.get("headers", []) if k == b"accept"), b"")
+        key = (scope["path"], scope.get("query_string", b""), accept)
+        kept = self._answers.get(key)
+        if kept is not None:
+            status, headers, body = kept
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        start: Message = {}
+        chunks: list[bytes] = []
+
+        async def keep(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body") and start.get("status") == 200:
+                    body = b"".join(chunks)
+                    if len(body) <= self.max_body:
+                        self._answers.put(key, (200, list(start.get("headers", [])), body))
+            await send(message)
+
+        await self.app(scope, receive, keep)
+
+
 class RateLimitMiddleware:
     """A token bucket per client address: ``per_minute`` requests, then 429 with Retry-After.
 
