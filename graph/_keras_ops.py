@@ -57,7 +57,39 @@ The rules
    One side single and the other composite: *related*, unless the
    composite side's producing call is structural (:data:`STRUCTURAL`: reshapes, transposes,
    ``where``...), which says nothing about the op, and the pair is left out. Both composite:
-   left out. A pair whose two sides produce scaffolding is left out.
+   left out. A pair whose two sides produce scaffolding is left out. Names are compared by
+   their stem (:func:`_stem`: lower case, TensorFlow's ``reduce_`` prefix and underscores
+   dropped), so ``tf.reduce_sum`` / ``torch.sum`` and ``tf.math.is_nan`` / ``torch.isnan`` are
+   named alike; a side that is adjusted or guarded (rules 7, 8) meeting a differently named
+   function is *related*.
+7. **Special inputs.** Returns (and calls) inside an ``if`` whose test mentions a sparse or
+   ragged type (:data:`SPECIAL_INPUTS`, directly or through a local name computed from one,
+   e.g. ``if isinstance(x, tf.SparseTensor)`` or ``if sparse_count:``) handle another input
+   type; they are set aside and the dense path decides. The side is *guarded*: at most close.
+8. **Degenerate-input exits.** A return producing an allocation (:data:`SCAFFOLDING`, e.g.
+   ``tf.zeros(x.shape, tf.bool)`` for integer input to ``isnan``) is an early exit when the
+   other returns produce one non-scaffolding, non-structural function; the side is guarded.
+9. **Parts and repackaging.** A returned tuple whose elements are all parts of one local
+   value (``v.real``, ``v.imag``, ``tf.math.real(v)``, ``v[0]``, :data:`PART_FUNCTIONS`,
+   :data:`PART_ATTRIBUTES`) stands for the call that produced that value (``fft``); a part of
+   a call's result (``torch.sort(x).values``, ``torch.linalg.lstsq(...)[0]``) stands for the
+   call, and ``tuple(...)`` / ``list(...)`` around a result are unwrapped. Such a side is
+   rearranged (at most close). A tuple of different values (``(mean, variance)``) is not
+   placed.
+10. **Masked returns.** A ``where`` return whose branches hand back a local value made by the
+    function the other returns produce (``tf.where(x > 0, res, alpha * res)`` after ``return
+    res`` in ``elu``) stands for that function, adjusted.
+11. **Fix-ups.** Following a local name, an assignment that only rearranges or masks the name
+    itself, ``v = _transpose_spatial_outputs(v)`` (a private helper of the module whose returns
+    and calls are all structural) or ``v = where(mask, fill, v)``, is followed back to the
+    assignment before it; the side is adjusted.
+12. **Branches must agree.** When the assignment followed sits in a branch of an
+    ``if``/``elif``/``else``, the assignments of the same name in the other branches (and the
+    value from before the ``if`` when a branch, or the missing ``else``, does not assign it)
+    must produce the same function; a branch that only rearranges or calls a keras helper makes
+    the side adjusted, one that produces another function leaves the side out
+    (``max_pool1d``/``max_pool2d``/``max_pool3d`` by rank; ``logical_not`` only when
+    ``invert``).
 """
 
 from __future__ import annotations
@@ -67,7 +99,7 @@ import ast
 import importlib.metadata
 import importlib.util
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -230,6 +262,29 @@ STRUCTURAL = frozenset(
         "pad",
     }
 )
+#: Rule 7: input types a backend special-cases in a branch of its own (sparse, ragged).
+SPECIAL_INPUTS = frozenset(
+    {
+        "tensorflow.SparseTensor",
+        "tensorflow.sparse.SparseTensor",
+        "tensorflow.IndexedSlices",
+        "tensorflow.RaggedTensor",
+    }
+)
+#: Rule 9: calls and attributes that take one part of a value (complex parts, named results).
+PART_FUNCTIONS = frozenset(
+    {
+        "tensorflow.math.real",
+        "tensorflow.math.imag",
+        "tensorflow.real",
+        "tensorflow.imag",
+        "jax.numpy.real",
+        "jax.numpy.imag",
+    }
+)
+PART_ATTRIBUTES = frozenset({"real", "imag", "values", "indices"})
+#: Rule 9: builtins that only repackage a sequence result.
+REPACKAGING = frozenset({"tuple", "list"})
 _PRIVATE_TF = ("tensorflow.python.", "tensorflow.compiler.", "tensorflow.core.", "tensorflow.lite.python.")
 
 Strength = Literal["exact", "close", "related"]
@@ -364,6 +419,8 @@ class Side:
     """The argument signature of each call of ``function`` (rule 6)."""
     delegated: bool = False
     scaffolding: bool = False
+    guarded: bool = False
+    """Rule 8: an early exit for degenerate input returns an allocation: at most close."""
 
 
 @dataclass
@@ -439,11 +496,15 @@ class _Backend:
         fdef = module.functions[name]
         params = _params(fdef)
         rebound = _rebound(fdef, params, module, self)
-        returns = [n for n in _walk_body(fdef) if isinstance(n, ast.Return) and n.value is not None]
-        directs: set[str] = set()
-        cores: set[str] = set()
+        special = self._special_input_nodes(module, fdef)
+        returns = [
+            n
+            for n in _walk_body(fdef)
+            if isinstance(n, ast.Return) and n.value is not None and id(n) not in special
+        ]
+        placed: list[tuple[ast.Return, str, ast.Call | None, bool, str]] = []
         delegated = adjusted = False
-        calls: list[ast.Call] = []
+        guarded = bool(special)
         for ret in returns:
             value: ast.expr = ret.value  # type: ignore[assignment]
             if self._trivial(module, fdef, value, params, ret.lineno):
@@ -453,31 +514,57 @@ class _Backend:
             if found is None:
                 return None
             qualified, call, via = found
-            delegated = delegated or via
-            directs.add(qualified)
+            direct = qualified
             core = self._core(module, fdef, qualified, call, ret.lineno)
             if core is not None:
                 qualified, call = core
-            cores.add(qualified)
-            if call is not None:
-                calls.append(call)
+            placed.append((ret, qualified, call, via, direct))
+        # Rule 8: an early exit returning an allocation (tf.zeros for integer input to isnan).
+        if any(q not in SCAFFOLDING and _leaf(q) not in STRUCTURAL for _, q, _, _, _ in placed):
+            kept = [p for p in placed if p[1] not in SCAFFOLDING]
+            guarded = guarded or len(kept) != len(placed)
+            placed = kept
+        # Rule 10: a `where` return that masks the value another return hands back (elu's alpha).
+        producers = {q for _, q, _, _, _ in placed if _leaf(q) != "where"}
+        if len(producers) == 1:
+            (target,) = producers
+            fixed = []
+            for ret, q, call, via, direct in placed:
+                if (
+                    _leaf(q) == "where"
+                    and call is not None
+                    and self._masks(module, fdef, call, target, ret.lineno)
+                ):
+                    q, call, via, direct = target, None, True, target
+                fixed.append((ret, q, call, via, direct))
+            placed = fixed
+        cores = {q for _, q, _, _, _ in placed}
         if len(cores) != 1:
             return None
         function = cores.pop()
+        directs = {d for _, _, _, _, d in placed}
+        delegated = delegated or any(via for _, _, _, via, _ in placed)
+        calls = [c for _, _, c, _, _ in placed if c is not None]
         adjusted = adjusted or directs != {function}
         calls = [c for c in calls if self.resolve(module, c.func) in (function, None)]
         found_calls = {
             q
             for n in _walk_body(fdef)
-            if isinstance(n, ast.Call)
+            if isinstance(n, ast.Call) and id(n) not in special
             for q in (self.resolve(module, n.func),)
-            if q is not None and q != function and q not in CONVERSIONS and q not in SCAFFOLDING
+            if q is not None
+            and q != function
+            and q not in CONVERSIONS
+            and q not in SCAFFOLDING
+            and q not in PART_FUNCTIONS
         }
         others = {q for q in found_calls if _leaf(q) not in STRUCTURAL}
         adjusted = adjusted or bool(found_calls - others)
         if delegated:
-            target = self._delegate_side(module, calls)
-            others |= {"<delegate-composite>"} if target is not None and not target.single else set()
+            target_side = self._delegate_side(module, calls)
+            others |= (
+                {"<delegate-composite>"} if target_side is not None and not target_side.single else set()
+            )
         signatures = frozenset(_signature(c, params, rebound) for c in calls)
         return Side(
             backend=self.backend,
@@ -489,7 +576,47 @@ class _Backend:
             signatures=signatures,
             delegated=delegated or adjusted,
             scaffolding=function in SCAFFOLDING,
+            guarded=guarded,
         )
+
+    def _special_input_nodes(self, module: _Module, fdef: ast.FunctionDef) -> set[int]:
+        """Rule 7: ids of the nodes inside branches taken only for sparse or ragged input."""
+        mentions: set[str] = set()  # local names computed from a special input type
+        for node in _walk_body(fdef):
+            if isinstance(node, ast.Assign) and self._mentions_special(module, node.value, set()):
+                mentions |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+        nodes: set[int] = set()
+        for node in _walk_body(fdef):
+            if not isinstance(node, ast.If):
+                continue
+            test, branch = node.test, node.body
+            if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+                test, branch = test.operand, node.orelse
+            if self._mentions_special(module, test, mentions):
+                for statement in branch:
+                    nodes.add(id(statement))
+                    nodes |= {id(n) for n in _walk_body(statement)}
+        return nodes
+
+    def _mentions_special(self, module: _Module, expr: ast.expr, names: set[str]) -> bool:
+        for node in ast.walk(expr):
+            if isinstance(node, ast.Name) and node.id in names:
+                return True
+            if isinstance(node, ast.Attribute | ast.Name) and self.resolve(module, node) in SPECIAL_INPUTS:
+                return True
+        return False
+
+    def _masks(self, module: _Module, fdef: ast.FunctionDef, call: ast.Call, target: str, line: int) -> bool:
+        """Rule 10: ``where(cond, a, b)`` picks between local values produced by ``target``."""
+        names = [a for a in call.args[1:3] if isinstance(a, ast.Name)]
+        for arg in names:
+            assigned = _last_assignment(fdef, arg.id, line)
+            if assigned is None:
+                continue
+            found = self._producing(module, fdef, assigned[1], assigned[0], depth=1)
+            if found is not None and found[0] == target:
+                return True
+        return False
 
     def _trivial(
         self, module: _Module, fdef: ast.FunctionDef, value: ast.expr, params: set[str], line: int
@@ -547,15 +674,29 @@ class _Backend:
         if depth > 12:
             return None
         if isinstance(expr, ast.Name):
-            assigned = _last_assignment(fdef, expr.id, line)
-            if assigned is None:
-                return None
-            return self._producing(module, fdef, assigned[1], assigned[0], depth + 1)
+            return self._producing_name(module, fdef, expr.id, line, depth)
+        if isinstance(expr, ast.Tuple):
+            return self._producing_parts(module, fdef, expr, line, depth)
+        if (
+            isinstance(expr, ast.Attribute)
+            and expr.attr in PART_ATTRIBUTES
+            and isinstance(expr.value, ast.Call)
+        ) or (
+            isinstance(expr, ast.Subscript)
+            and isinstance(expr.slice, ast.Constant)
+            and isinstance(expr.value, ast.Call)
+        ):
+            # Rule 9: one part of a call's result (torch.sort(x).values, torch.linalg.lstsq(...)[0]).
+            return _rearranged(self._producing(module, fdef, expr.value, line, depth + 1))
         if not isinstance(expr, ast.Call):
             return None
         func = expr.func
         if isinstance(func, ast.Name) and func.id in KERAS_CONVERSIONS:
             return self._first_arg(module, fdef, expr, line, depth)
+        if isinstance(func, ast.Name) and func.id in REPACKAGING and func.id not in module.functions:
+            if len(expr.args) != 1 or expr.keywords:
+                return None
+            return _rearranged(self._first_arg(module, fdef, expr, line, depth))
         if (
             isinstance(func, ast.Attribute)
             and (func.attr in CAST_METHODS or func.attr in STRUCTURAL_METHODS)
@@ -566,6 +707,83 @@ class _Backend:
                 return found
             return found[0], found[1], True  # rearranged afterwards: at most close
         return self._producing_call(module, fdef, expr, line, depth)
+
+    def _producing_name(
+        self, module: _Module, fdef: ast.FunctionDef, name: str, line: int, depth: int
+    ) -> tuple[str, ast.Call | None, bool] | None:
+        """A local name: its last assignment before ``line`` (rules 4 and 11)."""
+        assigned = _last_assignment(fdef, name, line)
+        if assigned is None:
+            return None
+        at, value = assigned
+        if self._fix_up(module, fdef, name, value, at):
+            # Rule 11: `v = _transpose(v)` or `v = where(mask, fill, v)`: follow v before it.
+            return _rearranged(self._producing_name(module, fdef, name, at, depth + 1))
+        found = self._producing(module, fdef, value, at, depth + 1)
+        if found is None:
+            return None
+        for other_line, other in _sibling_assignments(fdef, name, at):
+            # Rule 12: if/elif branches that assign the name must not disagree on the function;
+            # a branch that calls no framework function (a keras helper) or only rearranges
+            # makes the value adjusted.
+            alternative = self._producing(module, fdef, other, other_line, depth + 1)
+            function = found[0]
+            if alternative is None or (
+                alternative[0] != function
+                and (_leaf(alternative[0]) in STRUCTURAL or _leaf(function) in STRUCTURAL)
+            ):
+                found = (function, found[1], True)
+            elif alternative[0] != function:
+                return None
+        return found
+
+    def _fix_up(self, module: _Module, fdef: ast.FunctionDef, name: str, value: ast.expr, line: int) -> bool:
+        """Rule 11: ``value`` rearranges or masks ``name`` itself and computes nothing new."""
+        if not isinstance(value, ast.Call):
+            return False
+        uses = [a for a in (*value.args, *(k.value for k in value.keywords)) if isinstance(a, ast.Name)]
+        if not any(a.id == name for a in uses):
+            return False
+        qualified = self.resolve(module, value.func)
+        if qualified is not None:
+            # where(cond, x, v) / where(cond, v, x): v passes through, some entries replaced.
+            return _leaf(qualified) == "where" and any(
+                isinstance(a, ast.Name) and a.id == name for a in value.args[1:3]
+            )
+        if isinstance(value.func, ast.Name) and value.func.id in module.functions:
+            helper = module.functions[value.func.id]
+            if not value.func.id.startswith("_"):
+                return False  # a public function is an op of its own (delegation, rule 4)
+            return self._only_rearranges(module, helper)
+        return False
+
+    def _only_rearranges(self, module: _Module, helper: ast.FunctionDef) -> bool:
+        """Every return of a private helper produces a rearrangement (reshape, transpose...)."""
+        returns = [n for n in _walk_body(helper) if isinstance(n, ast.Return) and n.value is not None]
+        if not returns:
+            return False
+        for ret in returns:
+            found = self._producing(module, helper, ret.value, ret.lineno, depth=6)  # type: ignore[arg-type]
+            if found is None or _leaf(found[0]) not in STRUCTURAL:
+                return False
+        calls = {self.resolve(module, n.func) for n in _walk_body(helper) if isinstance(n, ast.Call)} - {None}
+        return all(
+            _leaf(q) in STRUCTURAL or q in SCAFFOLDING or q in CONVERSIONS for q in calls if q is not None
+        )
+
+    def _producing_parts(
+        self, module: _Module, fdef: ast.FunctionDef, expr: ast.Tuple, line: int, depth: int
+    ) -> tuple[str, ast.Call | None, bool] | None:
+        """Rule 9: a tuple of parts of one value (real and imaginary parts) stands for that value."""
+        roots: set[str] = set()
+        for element in expr.elts:
+            root = _part_root(element, lambda f: self.resolve(module, f) in PART_FUNCTIONS)
+            if root is None:
+                return None
+            roots.add(root)
+        if len(roots) != 1:
+            return None
+        return _rearranged(self._producing_name(module, fdef, roots.pop(), line, depth + 1))
 
     def _producing_call(
         self, module: _Module, fdef: ast.FunctionDef, expr: ast.Call, line: int, depth: int
@@ -590,6 +808,81 @@ class _Backend:
         if not call.args or isinstance(call.args[0], ast.Starred):
             return None
         return self._producing(module, fdef, call.args[0], line, depth + 1)
+
+
+def _rearranged(
+    found: tuple[str, ast.Call | None, bool] | None,
+) -> tuple[str, ast.Call | None, bool] | None:
+    return None if found is None else (found[0], found[1], True)
+
+
+def _part_root(expr: ast.expr, is_part_function: Callable[[ast.expr], bool]) -> str | None:
+    """The local name ``expr`` takes a part of (``v.real``, ``tf.math.imag(v)``, ``v[0]``), if any."""
+    if isinstance(expr, ast.Attribute) and expr.attr in PART_ATTRIBUTES and isinstance(expr.value, ast.Name):
+        return expr.value.id
+    if (
+        isinstance(expr, ast.Subscript)
+        and isinstance(expr.slice, ast.Constant)
+        and isinstance(expr.value, ast.Name)
+    ):
+        return expr.value.id
+    if (
+        isinstance(expr, ast.Call)
+        and len(expr.args) == 1
+        and not expr.keywords
+        and isinstance(expr.args[0], ast.Name)
+        and is_part_function(expr.func)
+    ):
+        return expr.args[0].id
+    return None
+
+
+def _sibling_assignments(fdef: ast.FunctionDef, name: str, line: int) -> list[tuple[int, ast.expr]]:
+    """Plain ``name = ...`` in the other branches of the if/elif/else holding the one at ``line``."""
+    for node in _walk_body(fdef):
+        if not isinstance(node, ast.If):
+            continue
+        branches: list[list[ast.stmt]] = []
+        current: ast.If | None = node
+        while current is not None:
+            branches.append(current.body)
+            rest = current.orelse
+            if len(rest) == 1 and isinstance(rest[0], ast.If):
+                current = rest[0]
+            else:
+                branches.append(rest)
+                current = None
+        holder = [b for b in branches if any(s.lineno == line and _assigns(s, name) for s in b)]
+        if not holder:
+            continue
+        out: list[tuple[int, ast.expr]] = []
+        for branch in branches:
+            if branch is holder[0]:
+                continue
+            for statement in branch:
+                if _assigns(statement, name):
+                    out.append((statement.lineno, statement.value))  # type: ignore[attr-defined]
+        if not all(any(_assigns(s, name) for s in b) for b in branches):
+            # A branch (or the missing else) keeps the value from before the if statement.
+            before = _last_assignment(fdef, name, node.lineno)
+            if before is not None:
+                out.append(before)
+        return out
+    return []
+
+
+def _assigns(statement: ast.stmt, name: str) -> bool:
+    return isinstance(statement, ast.Assign) and any(
+        isinstance(t, ast.Name) and t.id == name for t in statement.targets
+    )
+
+
+def _stem(qualified: str) -> str:
+    """The name without TensorFlow's ``reduce_`` prefix and without underscores (rule 6):
+    ``tf.reduce_sum`` and ``torch.sum``, ``tf.math.is_nan`` and ``torch.isnan`` are named alike."""
+    leaf = _leaf(qualified).lower()
+    leaf = leaf.removeprefix("reduce_")
+    return leaf.replace("_", "")
 
 
 def _leaf(qualified: str) -> str:
@@ -698,13 +991,20 @@ def _strength(a: Side, b: Side) -> Strength | None:
             return None  # a rearrangement on one side only says nothing about the other's function
         if _specialised(a) or _specialised(b) or _constants(a) != _constants(b):
             return "related"
-        if _leaf(a.function) != _leaf(b.function) and (
-            a.delegated or b.delegated or _leaf(a.function) in STRUCTURAL
+        if _stem(a.function) != _stem(b.function) and (
+            a.delegated or b.delegated or a.guarded or b.guarded or _leaf(a.function) in STRUCTURAL
         ):
             # Differently named functions only stand for each other when both are called plainly;
             # an adjusted call (tf.transpose for moveaxis, tf.tensordot for vdot) is a workaround.
             return "related"
-        if a.delegated or b.delegated or len(a.signatures) != 1 or a.signatures != b.signatures:
+        if (
+            a.delegated
+            or b.delegated
+            or a.guarded
+            or b.guarded
+            or len(a.signatures) != 1
+            or a.signatures != b.signatures
+        ):
             return "close"
         (positional, keywords) = next(iter(a.signatures))
         plain = all(o[0] in ("param", "const", "star") for o in (*positional, *(v for _, v in keywords)))

@@ -226,3 +226,212 @@ def test_ops_match_only_within_the_same_backend_module(tmp_path: Path, module: s
         },
     )
     assert pairs_of(root) == {}
+
+
+def test_sparse_input_branches_are_set_aside_and_the_dense_path_decides(tmp_path: Path) -> None:
+    root = backend_tree(
+        tmp_path,
+        {
+            "tensorflow/numpy.py": """
+                import tensorflow as tf
+                def sum(x, axis=None):
+                    if isinstance(x, tf.SparseTensor):
+                        return tf.sparse.reduce_sum(x, axis=axis)
+                    return tf.reduce_sum(x, axis=axis)
+                def concatenate(xs, axis=0):
+                    sparse_count = len([x for x in xs if isinstance(x, tf.SparseTensor)])
+                    if sparse_count:
+                        return tf.sparse.concat(axis=axis, sp_inputs=xs)
+                    return tf.concat(xs, axis=axis)
+                def sort(x):
+                    if x.ndim == 1:
+                        return tf.sort(x)
+                    return tf.argsort(x)
+            """,
+            "torch/numpy.py": """
+                import torch
+                def sum(x, axis=None):
+                    return torch.sum(x, dim=axis)
+                def concatenate(xs, axis=0):
+                    return torch.cat(xs, dim=axis)
+                def sort(x):
+                    return torch.sort(x)
+            """,
+        },
+    )
+    found = pairs_of(root)
+    # reduce_sum is named like sum (TensorFlow's reduce_ prefix), so close; concat and cat are
+    # differently named and the TF side is special-cased, so only related
+    assert found["numpy.sum"] == ("tensorflow.reduce_sum", "torch.sum", "close")
+    assert found["numpy.concatenate"] == ("tensorflow.concat", "torch.cat", "related")
+    assert "numpy.sort" not in found  # an ordinary branch that disagrees still leaves the side out
+
+
+def test_an_allocation_returned_for_degenerate_input_is_an_early_exit(tmp_path: Path) -> None:
+    root = backend_tree(
+        tmp_path,
+        {
+            "tensorflow/numpy.py": """
+                import tensorflow as tf
+                def isnan(x):
+                    if x.dtype.is_integer:
+                        return tf.zeros(x.shape, tf.bool)
+                    return tf.math.is_nan(x)
+                def isneginf(x):
+                    if x.dtype.is_integer:
+                        return tf.zeros_like(x, dtype=tf.bool)
+                    return tf.math.equal(x, -tf.constant(float("inf")))
+                def full(shape, fill_value):
+                    if fill_value == 0:
+                        return tf.zeros(shape)
+                    return tf.broadcast_to(fill_value, shape)
+            """,
+            "torch/numpy.py": """
+                import torch
+                def isnan(x):
+                    return torch.isnan(x)
+                def isneginf(x):
+                    return torch.isneginf(x)
+                def full(shape, fill_value):
+                    return torch.full(shape, fill_value)
+            """,
+        },
+    )
+    found = pairs_of(root)
+    assert found["numpy.isnan"] == ("tensorflow.math.is_nan", "torch.isnan", "close")
+    assert found["numpy.isneginf"] == ("tensorflow.math.equal", "torch.isneginf", "related")
+    assert "numpy.full" not in found  # the allocation is what a rearranging op returns: not an exit
+
+
+def test_returned_parts_of_one_value_stand_for_the_call_that_made_it(tmp_path: Path) -> None:
+    root = backend_tree(
+        tmp_path,
+        {
+            "tensorflow/math.py": """
+                import tensorflow as tf
+                def fft(x):
+                    out = tf.signal.fft(x)
+                    return tf.math.real(out), tf.math.imag(out)
+                def moments(x):
+                    mean = tf.reduce_mean(x)
+                    variance = tf.math.reduce_variance(x)
+                    return mean, variance
+                def slogdet(x):
+                    return tuple(tf.linalg.slogdet(x))
+                def sort(x):
+                    return tf.sort(x)
+            """,
+            "torch/math.py": """
+                import torch
+                def fft(x):
+                    out = torch.fft.fft(x)
+                    return out.real, out.imag
+                def moments(x):
+                    return torch.var_mean(x)
+                def slogdet(x):
+                    return tuple(torch.linalg.slogdet(x))
+                def sort(x):
+                    return torch.sort(x).values
+            """,
+        },
+    )
+    found = pairs_of(root)
+    assert found["math.fft"] == ("tensorflow.signal.fft", "torch.fft.fft", "close")
+    assert found["math.slogdet"] == ("tensorflow.linalg.slogdet", "torch.linalg.slogdet", "close")
+    assert found["math.sort"] == ("tensorflow.sort", "torch.sort", "close")
+    assert "math.moments" not in found  # a tuple of two different values is not one function
+
+
+def test_rearranging_and_masking_fix_ups_are_followed_back(tmp_path: Path) -> None:
+    root = backend_tree(
+        tmp_path,
+        {
+            "tensorflow/nn.py": """
+                import tensorflow as tf
+                def _transpose_out(y):
+                    return tf.transpose(y, [0, 2, 1])
+                def _scale(y):
+                    return tf.math.multiply(y, 2.0)
+                def max_pool(x, data_format=None):
+                    out = tf.nn.max_pool(x, 2, 2, "VALID")
+                    if data_format == "channels_first":
+                        out = _transpose_out(out)
+                    return out
+                def relu(x):
+                    out = tf.nn.relu(x)
+                    out = _scale(out)
+                    return out
+                def elu(x, alpha=1.0):
+                    res = tf.nn.elu(x)
+                    if alpha == 1:
+                        return res
+                    return tf.where(x > 0, res, alpha * res)
+                def fmax(x1, x2):
+                    res = tf.maximum(x1, x2)
+                    res = tf.where(tf.math.is_nan(x1), x2, res)
+                    return res
+            """,
+            "torch/nn.py": """
+                import torch
+                import torch.nn.functional as tnn
+                def max_pool(x, data_format=None):
+                    return tnn.max_pool1d(x, 2)
+                def relu(x):
+                    return tnn.relu(x)
+                def elu(x, alpha=1.0):
+                    return tnn.elu(x, alpha)
+                def fmax(x1, x2):
+                    return torch.fmax(x1, x2)
+            """,
+        },
+    )
+    found = pairs_of(root)
+    assert found["nn.max_pool"] == ("tensorflow.nn.max_pool", "torch.nn.functional.max_pool1d", "related")
+    assert found["nn.elu"] == ("tensorflow.nn.elu", "torch.nn.functional.elu", "close")
+    assert found["nn.fmax"] == ("tensorflow.maximum", "torch.fmax", "related")
+    # a helper that computes (multiplies) is not a rearrangement: relu is not reached through it
+    assert found.get("nn.relu", ("",))[0] != "tensorflow.nn.relu"
+
+
+def test_branches_that_assign_different_functions_leave_the_side_out(tmp_path: Path) -> None:
+    root = backend_tree(
+        tmp_path,
+        {
+            "tensorflow/nn.py": """
+                import tensorflow as tf
+                def max_pool(x):
+                    return tf.nn.max_pool(x, 2, 2, "VALID")
+                def softmax(x, axis=-1):
+                    if axis is None:
+                        output = tf.reshape(tf.nn.softmax(tf.reshape(x, [-1])), tf.shape(x))
+                    else:
+                        output = tf.nn.softmax(x, axis=axis)
+                    return output
+                def isin(x1, x2, invert=False):
+                    out = tf.reduce_any(tf.equal(x1, x2))
+                    if invert:
+                        out = tf.logical_not(out)
+                    return out
+            """,
+            "torch/nn.py": """
+                import torch
+                import torch.nn.functional as tnn
+                def max_pool(x):
+                    if x.ndim == 3:
+                        outputs = tnn.max_pool1d(x, 2)
+                    elif x.ndim == 4:
+                        outputs = tnn.max_pool2d(x, 2)
+                    else:
+                        outputs = tnn.max_pool3d(x, 2)
+                    return outputs
+                def softmax(x, axis=-1):
+                    return tnn.softmax(x, dim=axis)
+                def isin(x1, x2, invert=False):
+                    return torch.isin(x1, x2, invert=invert)
+            """,
+        },
+    )
+    found = pairs_of(root)
+    assert "nn.max_pool" not in found  # max_pool1d, 2d or 3d: no one function
+    assert "nn.isin" not in found  # logical_not only when inverted: the value may be reduce_any's
+    assert found["nn.softmax"] == ("tensorflow.nn.softmax", "torch.nn.functional.softmax", "close")
