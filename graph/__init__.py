@@ -13,6 +13,7 @@ from ._answers import (
     CounterpartAnswer,
     EntityFacts,
     Fact,
+    NoCounterpartNote,
     SourceRef,
     SuccessorRef,
     TimelineEvent,
@@ -23,6 +24,7 @@ from ._answers import (
     timeline,
 )
 from ._bounded import BoundedAnswer, BoundedQueryRunner, WorkerLimits
+from ._coverage import Coverage, EcosystemCoverage, coverage
 from ._errors import (
     DataError,
     EngineUnavailable,
@@ -75,7 +77,9 @@ __all__ = [
     "CorrectionRef",
     "Counterpart",
     "CounterpartAnswer",
+    "Coverage",
     "DataError",
+    "EcosystemCoverage",
     "EngineName",
     "EngineUnavailable",
     "EntityFacts",
@@ -86,6 +90,7 @@ __all__ = [
     "KnowledgeGraph",
     "MlkgError",
     "NameIndex",
+    "NoCounterpartNote",
     "QueryAborted",
     "QueryCancelled",
     "QueryError",
@@ -108,6 +113,7 @@ __all__ = [
     "Violation",
     "WorkerLimits",
     "counterparts",
+    "coverage",
     "ended",
     "entity_facts",
     "entity_triples",
