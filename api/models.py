@@ -127,6 +127,15 @@ class Counterpart(BaseModel):
     )
 
 
+class NoCounterpart(BaseModel):
+    """An explicit, sourced answer that the tool has no counterpart in one ecosystem."""
+
+    ecosystem: str = Field(examples=["JAX"])
+    evidence: str
+    people_use: list[EntityRef] = Field(description="What people use there instead (often framework-neutral)")
+    sources: list[Source]
+
+
 class CounterpartAnswer(BaseModel):
     """GET /api/counterparts: what holds today first, then what the 2022 article said."""
 
@@ -143,6 +152,10 @@ class CounterpartAnswer(BaseModel):
             "TensorFlow Lite was renamed LiteRT on 2024-09-04. Today: ExecuTorch. The 2022 article paired"
             " TensorFlow Lite with PyTorch Live, renamed PlayTorch, archived since 2023-10-23."
         ],
+    )
+    none: list[NoCounterpart] = Field(
+        default_factory=list,
+        description="Ecosystems where a sourced answer says there is none, with what people use instead",
     )
 
 

@@ -13,6 +13,7 @@ from ._answers import (
     CounterpartAnswer,
     EntityFacts,
     Fact,
+    NoCounterpartNote,
     SourceRef,
     SuccessorRef,
     TimelineEvent,
@@ -23,6 +24,7 @@ from ._answers import (
     timeline,
 )
 from ._bounded import BoundedAnswer, BoundedQueryRunner, WorkerLimits
+from ._coverage import Coverage, EcosystemCoverage, coverage
 from ._errors import (
     DataError,
     EngineUnavailable,
@@ -78,7 +80,9 @@ __all__ = [
     "CorrectionRef",
     "Counterpart",
     "CounterpartAnswer",
+    "Coverage",
     "DataError",
+    "EcosystemCoverage",
     "EngineName",
     "EngineUnavailable",
     "EntityFacts",
@@ -89,6 +93,7 @@ __all__ = [
     "KnowledgeGraph",
     "MlkgError",
     "NameIndex",
+    "NoCounterpartNote",
     "QueryAborted",
     "QueryCancelled",
     "QueryError",
@@ -112,6 +117,7 @@ __all__ = [
     "Violation",
     "WorkerLimits",
     "counterparts",
+    "coverage",
     "ended",
     "entity_facts",
     "entity_triples",

@@ -33,6 +33,7 @@ __all__ = [
     "CounterpartAnswer",
     "EntityFacts",
     "Fact",
+    "NoCounterpartNote",
     "SourceRef",
     "SuccessorRef",
     "TimelineEvent",
@@ -45,11 +46,12 @@ __all__ = [
 
 Strength = Literal["exact", "close", "related"]
 Basis = Literal["stated", "inferred"]
-#: The two ecosystems a counterpart question moves between, by ``--to`` / ``to=`` name.
-ECOSYSTEMS: dict[str, str] = {"tensorflow": ENT + "TensorFlow", "pytorch": ENT + "PyTorch"}
-#: ``to`` names accepted besides :data:`ECOSYSTEMS`: no tool belongs to them yet (JAX's tools
-#: are issue 15), so a tool asked ``to=jax`` has none; functions have JAX counterparts.
-_NO_TOOLS_YET = {"jax"}
+#: The three ecosystems a counterpart question moves between, by ``--to`` / ``to=`` name.
+ECOSYSTEMS: dict[str, str] = {
+    "tensorflow": ENT + "TensorFlow",
+    "pytorch": ENT + "PyTorch",
+    "jax": ENT + "JAX",
+}
 _STRENGTH_ORDER = {"exact": 0, "close": 1, "related": 2}
 #: The 2022 article: a correspondence it states is "the article's pair".
 ARTICLE_SOURCE = SRC + "Article2022"
@@ -143,6 +145,18 @@ class Counterpart:
 
 
 @dataclass(frozen=True)
+class NoCounterpartNote:
+    """An explicit, sourced answer: the tool has no counterpart in ``ecosystem``."""
+
+    ecosystem: str
+    """Label of the ecosystem without a counterpart ("JAX")."""
+    evidence: str
+    people_use: tuple[EntityRef, ...]
+    """What people use there instead (usually framework-neutral tools); may be empty."""
+    sources: tuple[SourceRef, ...]
+
+
+@dataclass(frozen=True)
 class CounterpartAnswer:
     """``GET /api/counterparts`` and ``mlkg counterpart``."""
 
@@ -152,6 +166,8 @@ class CounterpartAnswer:
     """What holds today first (strongest, then stated), then what held once."""
     summary: str = ""
     """One plain sentence or three: the tool's fate, what to use today, what the article said."""
+    none: tuple[NoCounterpartNote, ...] = ()
+    """Ecosystems where a source-backed answer says there is no counterpart (instead of a 404)."""
 
 
 @dataclass(frozen=True)
@@ -244,6 +260,7 @@ _CORRESPONDENCES = """SELECT ?tool ?c ?other WHERE {
 _SAME_FUNCTION = """SELECT ?tool ?other ?f WHERE {
   ?tool mlkg:function ?f . ?other mlkg:function ?f . FILTER(?other != ?tool) }"""
 _EVENTS = "SELECT ?ev WHERE { ?ev a mlkg:Event }"
+_NONE = """SELECT ?n ?eco WHERE { ?n a mlkg:NoCounterpart ; mlkg:forTool ?tool ; mlkg:inEcosystem ?eco }"""
 
 
 class _Reader:
@@ -414,20 +431,45 @@ def _counterparts(kg: KnowledgeGraph, entity: EntityRef, to: str | None) -> Coun
     found = list(best.values())
     found += _successors(reader, iri, found)
     found = [c for c in found if c.iri not in kin and _crosses(reader, iri, c.iri)]
+    notes = _no_counterpart(reader, iri)
     if not found:
-        found = _same_function(reader, iri, kin)
+        without = {n.ecosystem for n in notes}
+        found = [c for c in _same_function(reader, iri, kin) if c.ecosystem not in without]
     target = ECOSYSTEMS.get(to.lower()) if to else None
     if target:
-        found = [c for c in found if c.neutral or reader.ecosystem_iri(c.iri) == target]
-    elif to and to.lower() in _NO_TOOLS_YET:
-        found = []
+        # A framework-neutral counterpart stands in only for the two frameworks its correspondence
+        # was recorded between (TensorFlow and PyTorch); for JAX it is named under ``none``.
+        found = [
+            c
+            for c in found
+            if reader.ecosystem_iri(c.iri) == target or (c.neutral and target != ECOSYSTEMS["jax"])
+        ]
+        notes = [n for n in notes if n.ecosystem == reader.label(target)]
     found.sort(key=lambda c: (*_order(c), c.label, c.iri))
     return CounterpartAnswer(
         query=entity.label,
         tool=tool,
         counterparts=tuple(found),
-        summary=_summary(reader, tool, found),
+        summary=_summary(reader, tool, found, notes),
+        none=tuple(notes),
     )
+
+
+def _no_counterpart(reader: _Reader, iri: str) -> list[NoCounterpartNote]:
+    """The explicit "no counterpart in that ecosystem" answers recorded for ``iri``."""
+    rows = reader.kg.query(_NONE, bindings={"tool": ox.NamedNode(iri)}).bindings()
+    notes = []
+    for row in sorted(rows, key=lambda r: (r["eco"].value, r["n"].value)):
+        node = row["n"].value
+        notes.append(
+            NoCounterpartNote(
+                ecosystem=reader.label(row["eco"].value),
+                evidence=" ".join(reader.values(node, MLKG + "evidence")),
+                people_use=tuple(reader.ref(u) for u in reader.values(node, MLKG + "peopleUse")),
+                sources=reader.sources(reader.values(node, PROV + "wasDerivedFrom")),
+            )
+        )
+    return notes
 
 
 def _order(c: Counterpart) -> tuple[bool, int, bool]:
@@ -620,7 +662,9 @@ def _names(items: Sequence[Counterpart]) -> str:
     return ", ".join(c.label + (" (framework-neutral)" if c.neutral else "") for c in items)
 
 
-def _summary(reader: _Reader, tool: ToolRef, found: Sequence[Counterpart]) -> str:
+def _summary(
+    reader: _Reader, tool: ToolRef, found: Sequence[Counterpart], notes: Sequence[NoCounterpartNote] = ()
+) -> str:
     """The answer in plain words: the tool's fate, what holds today, then what the article said."""
     parts: list[str] = []
     state = local_name(reader.first(tool.iri, MLKG + "status") or "")
@@ -644,8 +688,11 @@ def _summary(reader: _Reader, tool: ToolRef, found: Sequence[Counterpart]) -> st
         parts.append(f"{lost}; people use {_names(today)} instead." if today else f"{lost}.")
     elif today:
         parts.append(f"Today: {_names(today)}.")
-    elif not found and not neutral:
+    elif not found and not neutral and not notes:
         parts.append(f"No counterpart of {tool.label} is recorded.")
+    for note in notes:
+        use = ", ".join(u.label for u in note.people_use)
+        parts.append(f"No {note.ecosystem} counterpart" + (f"; people use {use}." if use else "."))
     for c in found:
         if c.article:
             if not c.current:

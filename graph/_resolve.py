@@ -71,7 +71,7 @@ MAX_CANDIDATES = 10
 
 _PREFIXES = (("tensorflow", "tf"), ("pytorch", "torch"))
 _WORD = re.compile(r"[^\W_]+")
-_FRAMEWORKS = (ENT + "TensorFlow", ENT + "PyTorch")
+_FRAMEWORKS = (ENT + "TensorFlow", ENT + "PyTorch", ENT + "JAX")
 
 
 @dataclass(frozen=True)
@@ -283,6 +283,13 @@ def _resolve(index: NameIndex, query: str) -> Resolution:
     )
     key = normalise(stripped)
     for how, found in (*tiers, ("normalised", index.keys.get(key, set()) if key else set())):
+        if len(found) > 1 and how != "normalised":
+            # The one entity whose own name this is wins over others that list it as an
+            # alternative spelling ("torch.autograd": the module, not the article's feature).
+            own = {
+                iri for iri in found if _fold(index.entities[iri].label).strip() == _fold(stripped).strip()
+            }
+            found = own if len(own) == 1 else found
         if found:
             return _decide(index, query, how, found)
     words = _words(stripped)

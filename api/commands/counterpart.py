@@ -11,7 +11,7 @@ from . import add_graph_options
 if TYPE_CHECKING:
     from mlkg.graph import EntityRef
 
-HELP = "the PyTorch counterpart of a TensorFlow tool, or the reverse"
+HELP = "the PyTorch, TensorFlow or JAX counterparts of a tool"
 EXAMPLE = "mlkg counterpart 'tf serving' --to pytorch"
 
 
@@ -22,7 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the tool or function as you would type it: tflite, torch.hub, 'TF Serving', tf.nn.gelu, F.gelu",
     )
     parser.add_argument(
-        "--to", choices=("pytorch", "tensorflow", "jax"), help="only counterparts in this ecosystem"
+        "--to",
+        choices=("pytorch", "tensorflow", "jax"),
+        help="only counterparts in this ecosystem (default: the other two)",
     )
     parser.add_argument("--json", action="store_true", help="print the same JSON as GET /api/counterparts")
     add_graph_options(parser)
@@ -101,6 +103,14 @@ def _print_table(answer: object) -> None:
     fate = f"; now {tool.successor.label}" if tool.successor else ""
     about = f"{tool.ecosystem or 'no ecosystem'}; {tool.status}{fate}"
     console.print(f"[bold]{_esc(tool.label)}[/bold] ({_esc(about)})", soft_wrap=True)
+    for note in answer.none:
+        console.print(
+            f"[bold]no {_esc(note.ecosystem)} counterpart[/bold]: {_esc(note.evidence)}", soft_wrap=True
+        )
+        for source in note.sources:
+            console.print(
+                f"  source: {_esc(source.title)} {_esc(source.url or _curie(source.iri))}", soft_wrap=True
+            )
     if not answer.counterparts:
         return
     table = Table()

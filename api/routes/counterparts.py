@@ -72,7 +72,7 @@ def counterpart_answer(
 @router.get(
     "/api/counterparts",
     response_model=models.CounterpartAnswer,
-    summary="The other ecosystem's counterpart of a tool",
+    summary="The other ecosystems' counterparts of a tool",
     responses={
         300: {"model": models.Candidates, "description": "Ambiguous name: the candidates"},
         404: {"model": models.Suggestions, "description": "Unknown name: suggestions"},
@@ -95,7 +95,7 @@ def get_counterparts(
     ],
     to: Annotated[
         Literal["pytorch", "tensorflow", "jax"] | None,
-        Query(description="Only counterparts in this ecosystem (jax: functions only, so far)"),
+        Query(description="Only counterparts in this ecosystem (default: the other two)"),
     ] = None,
 ) -> models.CounterpartAnswer | JSONResponse:
     """What holds today first (strongest, then stated), then what held once, the 2022 article's pairs

@@ -1,0 +1,176 @@
+"""The sources read for issue 15 (one entry per document), used by build_ecosystems.py.
+
+Key -> (title, https URL, date or "", weak). Every URL names one document, never a site's front page.
+"""
+
+from __future__ import annotations
+
+PT_ECO_COMMIT = "14354fb493bad87cc5f64832dc80ccef4e1ec962"
+
+
+def _eco(path: str, commit: str = PT_ECO_COMMIT) -> str:
+    return f"https://github.com/pytorch/pytorch.github.io/blob/{commit}/_ecosystem/{path}"
+
+
+SOURCES: dict[str, tuple[str, str, str, bool]] = {
+    "TFLibrariesPage": (
+        "Libraries & extensions (tensorflow.org)",
+        "https://www.tensorflow.org/resources/libraries-extensions",
+        "",
+        False,
+    ),
+    "TFAPIModules": (
+        "Module: tf, the TensorFlow 2.12 Python API (tensorflow.org)",
+        "https://www.tensorflow.org/versions/r2.12/api_docs/python/tf",
+        "",
+        False,
+    ),
+    "KerasHubPage": ("KerasHub (keras.io)", "https://keras.io/keras_hub", "", False),
+    "KerasHubReadme": (
+        "keras-team/keras-hub README (KerasNLP is now KerasHub)",
+        "https://raw.githubusercontent.com/keras-team/keras-hub/master/README.md",
+        "",
+        False,
+    ),
+    "PyTorchDomainsPage": ("PyTorch domains (pytorch.org)", "https://pytorch.org/domains", "", False),
+    "PyTorchDomainsPR1898": (
+        "pytorch/pytorch.github.io pull request 1898 (torchao added to the domains page)",
+        "https://github.com/pytorch/pytorch.github.io/pull/1898",
+        "",
+        False,
+    ),
+    "PyTorchAPIReference": (
+        "Reference API (PyTorch documentation)",
+        "https://docs.pytorch.org/docs/stable/pytorch-api.html",
+        "2025-12-03",
+        False,
+    ),
+    "PyTorchCompilersIndex": (
+        "Compilers (PyTorch tutorials)",
+        "https://docs.pytorch.org/tutorials/compilers_index.html",
+        "",
+        False,
+    ),
+    "PTEcoCaptum": ("PyTorch ecosystem entry: Captum", _eco("Captum"), "", False),
+    "PTEcoBoTorch": ("PyTorch ecosystem entry: BoTorch", _eco("botorch"), "", False),
+    "PTEcoKornia": ("PyTorch ecosystem entry: Kornia", _eco("kornia"), "", False),
+    "PTEcoPyG": ("PyTorch ecosystem entry: PyTorch Geometric", _eco("pytorch-geometric"), "", False),
+    "PTEcoPyro": (
+        "PyTorch ecosystem entry: Pyro",
+        _eco("pyro.md", "0c6a9cc6da59257cc64d9a5373fe951dcde66c7d"),
+        "",
+        False,
+    ),
+    "PTEcoOpacus": (
+        "PyTorch ecosystem entry: Opacus",
+        _eco("opacus", "e23cf21bf7415f5abe62ac5b6c69ab657571ba1f"),
+        "2020-10-29",
+        False,
+    ),
+    "PTEcoTorchMetrics": (
+        "PyTorch ecosystem entry: TorchMetrics",
+        _eco("torchmetrics", "48c32dc3afc7a6c3161eda7e82462e02aede9937"),
+        "2021-06-22",
+        False,
+    ),
+    "PTEcoFastai": ("PyTorch ecosystem entry: fastai", _eco("fastai"), "", False),
+    "PTEcoMONAI": (
+        "PyTorch ecosystem entry: MONAI",
+        _eco("monai", "091f1f2fe5bf3c8d914cde4521d5ac8e87b6ca69"),
+        "2020-05-01",
+        False,
+    ),
+    "PTEcoDeepSpeed": (
+        "PyTorch ecosystem entry: DeepSpeed",
+        _eco("deepspeed", "01d86aef04d321f25f9d9e96b8aadcf742d2a4d0"),
+        "2020-11-13",
+        False,
+    ),
+    "PTEcoRay": (
+        "PyTorch ecosystem entry: Ray",
+        _eco("ray", "ea2b1e60a66c4b02c00e2796689d55df3e090373"),
+        "2020-08-20",
+        False,
+    ),
+    "PTEcoONNXRuntime": (
+        "PyTorch ecosystem entry: ONNX Runtime",
+        _eco("onnxrt", "20dc505399f3861d72ad81ce308d3814cefcd37c"),
+        "2021-02-01",
+        False,
+    ),
+    "PTEcoHorovod": ("PyTorch ecosystem entry: Horovod", _eco("horovod"), "", False),
+    "PTEcoOptuna": (
+        "PyTorch ecosystem entry: Optuna",
+        _eco("optuna", "0c6a9cc6da59257cc64d9a5373fe951dcde66c7d"),
+        "",
+        False,
+    ),
+    "PTEcoFlower": (
+        "PyTorch ecosystem entry: Flower",
+        _eco("flower", "855f9d8e48b7c4507809e853a2e49d26ebcdeb13"),
+        "2022-01-05",
+        False,
+    ),
+    "PTEcoSkorch": (
+        "PyTorch ecosystem entry: skorch",
+        _eco("skorch", "091f1f2fe5bf3c8d914cde4521d5ac8e87b6ca69"),
+        "2019-08-14",
+        False,
+    ),
+    "PTEcoDetectron2": (
+        "PyTorch ecosystem entry: Detectron2",
+        _eco("detectron2", "0c6a9cc6da59257cc64d9a5373fe951dcde66c7d"),
+        "",
+        False,
+    ),
+    "PTEcoPyTorch3D": (
+        "PyTorch ecosystem entry: PyTorch3D",
+        _eco("pytorch3d", "091f1f2fe5bf3c8d914cde4521d5ac8e87b6ca69"),
+        "2020-03-27",
+        False,
+    ),
+    "PTEcoSB3": (
+        "PyTorch ecosystem entry: Stable Baselines3",
+        _eco("stable-baselines3", "5c151efe3a8d91d39f61c0cb6907f968de1f83f7"),
+        "2021-03-29",
+        False,
+    ),
+    "JAXAPIReference": (
+        "API Reference (JAX documentation, jax.rst)",
+        "https://docs.jax.dev/en/latest/_sources/jax.rst",
+        "",
+        False,
+    ),
+    "JAXExportModule": (
+        "jax.export module (JAX documentation)",
+        "https://docs.jax.dev/en/latest/jax.export.html",
+        "",
+        False,
+    ),
+    "JAX201": (
+        "JAX 201: performance and scaling (JAX documentation)",
+        "https://docs.jax.dev/en/latest/_sources/201/index.rst",
+        "",
+        False,
+    ),
+    "JAXAIStackRelease": (
+        "jax-ml/jax-ai-stack release 2025.10.28",
+        "https://github.com/jax-ml/jax-ai-stack/releases/tag/v2025.10.28",
+        "2025-10-28",
+        False,
+    ),
+    "JAXAIStackPyPI": ("jax-ai-stack (PyPI)", "https://pypi.org/project/jax-ai-stack", "", False),
+    "FlaxReadme": (
+        "google/flax README",
+        "https://raw.githubusercontent.com/google/flax/main/README.md",
+        "",
+        False,
+    ),
+    # A community-curated list, not the projects' own pages: flagged weak.
+    "AwesomeJAX": (
+        "n2cholas/awesome-jax (community-curated list)",
+        "https://github.com/n2cholas/awesome-jax",
+        "",
+        True,
+    ),
+}
