@@ -3,6 +3,7 @@ written here, and the committed graph reproduced byte for byte from the pinned k
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -435,3 +436,41 @@ def test_branches_that_assign_different_functions_leave_the_side_out(tmp_path: P
     assert "nn.max_pool" not in found  # max_pool1d, 2d or 3d: no one function
     assert "nn.isin" not in found  # logical_not only when inverted: the value may be reduce_any's
     assert found["nn.softmax"] == ("tensorflow.nn.softmax", "torch.nn.functional.softmax", "close")
+
+
+REVIEW = Path(__file__).parent / "fixtures" / "keras_pairs_reviewed.json"
+#: keras backend directory -> the framework key the reviewed sample uses.
+REVIEW_FRAMEWORK = {"tensorflow": "tensorflow", "torch": "pytorch", "jax": "jax"}
+
+
+def test_reviewed_sample_follows_its_stated_selection_rule() -> None:
+    """The fixture's systematic pairs are exactly positions floor(i * N / n) of each framework
+    pair's extracted pairs (sorted by keras op), with the labels and strengths the extractor gives."""
+    review = json.loads(REVIEW.read_text(encoding="utf-8"))
+    root, version = find_keras()
+    assert review["keras"] == version
+    extraction = extract(root, version)
+    expected = set()
+    for stratum, size in review["selection"]["sizes"].items():
+        first, second = stratum.split("-")
+        members = [
+            p
+            for p in extraction.pairs
+            if (REVIEW_FRAMEWORK[p.a.backend], REVIEW_FRAMEWORK[p.b.backend]) == (first, second)
+        ]
+        assert [p.op for p in members] == sorted(p.op for p in members)
+        for i in range(size):
+            p = members[i * len(members) // size]
+            labels = (function_name(p.a.function).label, function_name(p.b.function).label)
+            expected.add((stratum, p.op, labels, p.strength))
+    found = {
+        (
+            "-".join(p["frameworks"]),
+            p["op"],
+            (p[p["frameworks"][0]], p[p["frameworks"][1]]),
+            p["strength"],
+        )
+        for p in review["pairs"]
+        if p["selection"] == "systematic"
+    }
+    assert found == expected
