@@ -29,8 +29,6 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from pyparsing import ParseResults
-
 from ._errors import QueryRefused
 from ._sparql_text import expand_codepoint_escapes
 
@@ -83,6 +81,8 @@ def _name(node: Any) -> str | None:
 
 def _walk(node: Any) -> Iterator[Any]:
     """Every node of a parse tree, without recursion (the tree can be deep)."""
+    from pyparsing import ParseResults  # imported here: only texts that mention SERVICE need it
+
     stack = [node]
     while stack:
         current = stack.pop()
