@@ -17,7 +17,7 @@ from ._engines import Engine, OxigraphEngine, RdflibEngine, RemoteEngine, quads_
 from ._errors import MlkgError, QueryRefused, QueryTooLarge, ValidationError, Violation
 from ._inference import materialise
 from ._loading import INFERRED_GRAPH, SourceFile, discover, fingerprint, load_files
-from ._outbound import service_targets
+from ._outbound import extension_functions, service_targets
 from ._results import QueryResult, Term
 from ._sparql_text import inspect_sparql
 
@@ -206,11 +206,18 @@ class KnowledgeGraph:
             raise QueryRefused(READ_ONLY)
 
     def check_outbound(self, sparql: str) -> None:
-        """Refuse SERVICE to any host not allowed, deciding from a full SPARQL parse.
+        """Refuse SERVICE to any host not allowed, deciding from a full SPARQL parse; on the
+        remote engine also any extension function (and any text the full grammar cannot read).
 
         Beneath this check, the processes that evaluate embedded-engine queries have no
         network at all (see :mod:`mlkg.graph._sandbox`).
         """
+        if self.config.engine == "remote":
+            for iri in extension_functions(sparql, _PREFIX_ITEMS):
+                raise QueryRefused(
+                    f"the function <{iri}> is refused: a remote store may implement extension "
+                    "functions with network access; only SPARQL's built-ins and XSD casts are sent"
+                )
         allowed = set(self.config.allowed_service_hosts)
         for target in service_targets(sparql, _PREFIX_ITEMS):
             host = urlsplit(target).hostname if not target.startswith("?") else None

@@ -49,6 +49,44 @@ def service_targets(text: str, prefixes: tuple[tuple[str, str], ...] = ()) -> tu
     """
     if not mentions_service(text):
         return ()
+    tree, declared = _parse(
+        text,
+        prefixes,
+        "the query mentions SERVICE and is {problem} for the SERVICE check, so it is refused: "
+        "queries make no outbound requests. If 'service' is only part of a string or a name, "
+        'write it differently (e.g. FILTER(CONTAINS(LCASE(?x), CONCAT("serv", "ice"))))',
+    )
+    return tuple(_target(n.get("term"), declared) for n in _walk(tree) if _name(n) == "ServiceGraphPattern")
+
+
+#: Functions called by IRI that every engine knows: the XSD casts.
+_STANDARD_FUNCTIONS = "http://www.w3.org/2001/XMLSchema#"
+
+
+@lru_cache(maxsize=256)
+def extension_functions(text: str, prefixes: tuple[tuple[str, str], ...] = ()) -> tuple[str, ...]:
+    """IRIs of the functions ``text`` calls by IRI, other than the XSD casts.
+
+    A remote store may implement such extensions with network access (Virtuoso's
+    ``bif:http_get`` fetches any URL), so for the remote engine every one is refused. The text
+    is always parsed here: one the full grammar cannot read (such as Virtuoso's ``DEFINE``
+    pragmas) raises :class:`QueryRefused`.
+
+    >>> extension_functions('SELECT (<bif:http_get>("http://x/") AS ?v) {}')
+    ('bif:http_get',)
+    """
+    tree, declared = _parse(
+        text,
+        prefixes,
+        "the query is {problem} for the full SPARQL 1.1 grammar, and a remote store is only sent "
+        "text that grammar reads (store-specific pragmas and extensions can reach the network)",
+    )
+    called = (_target(n.get("iri"), declared) for n in _walk(tree) if _name(n) == "Function")
+    return tuple(dict.fromkeys(iri for iri in called if not iri.startswith(_STANDARD_FUNCTIONS)))
+
+
+def _parse(text: str, prefixes: tuple[tuple[str, str], ...], refusal: str) -> tuple[Any, dict[str, str]]:
+    """rdflib's parse tree of ``text`` and its prefixes (``prefixes``, then the text's own)."""
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parser import parseQuery
 
@@ -56,20 +94,12 @@ def service_targets(text: str, prefixes: tuple[tuple[str, str], ...] = ()) -> tu
         tree = parseQuery(text)
     except (ParseBaseException, RecursionError, ValueError, TypeError) as err:
         problem = "too deeply nested" if isinstance(err, RecursionError) else "not readable"
-        raise QueryRefused(
-            f"the query mentions SERVICE and is {problem} for the SERVICE check, so it is refused: "
-            "queries make no outbound requests. If 'service' is only part of a string or a name, "
-            'write it differently (e.g. FILTER(CONTAINS(LCASE(?x), CONCAT("serv", "ice"))))'
-        ) from None
+        raise QueryRefused(refusal.format(problem=problem)) from None
     declared = dict(prefixes)
     for node in _walk(tree):
         if _name(node) == "PrefixDecl":
             declared[str(node.get("prefix") or "")] = str(node.get("iri"))
-    out: list[str] = []
-    for node in _walk(tree):
-        if _name(node) == "ServiceGraphPattern":
-            out.append(_target(node.get("term"), declared))
-    return tuple(out)
+    return tree, declared
 
 
 def _name(node: Any) -> str | None:
@@ -107,4 +137,4 @@ def _target(term: Any, prefixes: dict[str, str]) -> str:
     return str(term)
 
 
-__all__ = ["mentions_service", "service_targets"]
+__all__ = ["extension_functions", "mentions_service", "service_targets"]

@@ -23,6 +23,7 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
+from conftest import open_engine
 from mlkg.graph import KnowledgeGraph, MlkgError, QueryRefused
 
 
@@ -139,3 +140,31 @@ def test_data_files_do_not_fetch_what_they_name(tmp_path: Path, listener: Listen
         with contextlib.suppress(MlkgError):  # refusing the file is fine; fetching is not
             KnowledgeGraph.open(data=(str(path),), validate=True).close()
         assert listener.settle() == before, f"{path.name} made the loader open a connection"
+
+
+@pytest.fixture(scope="module")
+def remote_kg(request: pytest.FixtureRequest) -> Iterator[KnowledgeGraph]:
+    graph = open_engine("remote", request)
+    yield graph
+    graph.close()
+
+
+def test_the_remote_store_is_sent_no_extension_function(
+    remote_kg: KnowledgeGraph, listener: Listener
+) -> None:
+    """A store's extensions can reach the network (Virtuoso's bif:http_get fetches any URL):
+    on the remote engine every function called by IRI but the XSD casts is refused, and a text
+    the full grammar cannot read (a store pragma) is not sent."""
+    kg = remote_kg
+    before = listener.connections
+    for query in (
+        f'SELECT (<bif:http_get>("{listener.url}x") AS ?v) WHERE {{}}',
+        f'PREFIX bif: <bif:> SELECT * WHERE {{ BIND(bif:http_get("{listener.url}x") AS ?v) }}',
+        f'SELECT (<http://example.org/fetch>("{listener.url}x") AS ?v) WHERE {{}}',
+        'DEFINE input:grab-all "yes" SELECT * WHERE { ?s ?p ?o } LIMIT 1',
+    ):
+        with pytest.raises(QueryRefused):
+            kg.query(query)
+    assert listener.settle() == before
+    cast = kg.query('SELECT (xsd:integer("7") AS ?n) (STRLEN("ab") AS ?m) WHERE {}')
+    assert [t.value for t in cast.rows[0] if t is not None] == ["7", "2"]
