@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from mlkg.ontology import ENT, ONTOLOGY_GRAPH, PREFIXES
 
-from ._engines import Engine, OxigraphEngine, RdflibEngine, RemoteEngine, quads_of
+from ._engines import Engine, OxigraphEngine, RdflibEngine, RemoteEngine, oxigraph_syntax_error, quads_of
 from ._errors import MlkgError, QueryRefused, QueryTooLarge, ValidationError, Violation
 from ._inference import materialise
 from ._loading import INFERRED_GRAPH, SourceFile, discover, fingerprint, load_files
@@ -66,6 +66,20 @@ class GraphStats:
     triples: int
     graphs: dict[str, int] = field(default_factory=dict)
     entities_by_class: dict[str, int] = field(default_factory=dict)
+
+
+def _raise_syntax_error(sparql: str) -> None:
+    """Raise :class:`QuerySyntaxError` (line and column) if Oxigraph's parser rejects ``sparql``.
+
+    Only parsed: a SELECT, CONSTRUCT or DESCRIBE answer is evaluated lazily, so nothing runs
+    (an ASK is answered at once, over an empty store).
+    """
+    try:
+        ox.Store().query(sparql, prefixes=PREFIXES)
+    except SyntaxError as err:
+        raise oxigraph_syntax_error(err) from None
+    except (OSError, ValueError, RuntimeError):
+        return
 
 
 class KnowledgeGraph:
@@ -213,7 +227,12 @@ class KnowledgeGraph:
         network at all (see :mod:`mlkg.graph._sandbox`).
         """
         if self.config.engine == "remote":
-            for iri in extension_functions(sparql, _PREFIX_ITEMS):
+            try:
+                functions = extension_functions(sparql, _PREFIX_ITEMS)
+            except QueryRefused:
+                _raise_syntax_error(sparql)  # a plain syntax error says where, as on every engine
+                raise
+            for iri in functions:
                 raise QueryRefused(
                     f"the function <{iri}> is refused: a remote store may implement extension "
                     "functions with network access; only SPARQL's built-ins and XSD casts are sent"

@@ -24,7 +24,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import open_engine
-from mlkg.graph import KnowledgeGraph, MlkgError, QueryRefused
+from mlkg.graph import KnowledgeGraph, MlkgError, QueryRefused, QuerySyntaxError
 
 
 class Listener:
@@ -161,10 +161,12 @@ def test_the_remote_store_is_sent_no_extension_function(
         f'SELECT (<bif:http_get>("{listener.url}x") AS ?v) WHERE {{}}',
         f'PREFIX bif: <bif:> SELECT * WHERE {{ BIND(bif:http_get("{listener.url}x") AS ?v) }}',
         f'SELECT (<http://example.org/fetch>("{listener.url}x") AS ?v) WHERE {{}}',
-        'DEFINE input:grab-all "yes" SELECT * WHERE { ?s ?p ?o } LIMIT 1',
     ):
         with pytest.raises(QueryRefused):
             kg.query(query)
+    # A store pragma is not SPARQL: a syntax error (line and column), and never sent.
+    with pytest.raises(QuerySyntaxError, match="line 1, column"):
+        kg.query('DEFINE input:grab-all "yes" SELECT * WHERE { ?s ?p ?o } LIMIT 1')
     assert listener.settle() == before
     cast = kg.query('SELECT (xsd:integer("7") AS ?n) (STRLEN("ab") AS ?m) WHERE {}')
     assert [t.value for t in cast.rows[0] if t is not None] == ["7", "2"]
