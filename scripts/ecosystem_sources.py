@@ -276,6 +276,103 @@ SOURCES: dict[str, tuple[str, str, str, bool]] = {
         "",
         False,
     ),
+    # -- second step: the sources for the older tools' statuses ---------------------------------
+    "CoralProducts": (
+        "Coral products (Google for Developers)",
+        "https://developers.google.cn/coral/products",
+        "",
+        False,
+    ),
+    "MediaPipePyPI": (
+        "mediapipe 1.2.3 package metadata (PyPI)",
+        "https://pypi.org/project/mediapipe/1.2.3/",
+        "",
+        False,
+    ),
+    "TFModelsPyPI": (
+        "tf-models-official 2.20.0 package metadata (PyPI)",
+        "https://pypi.org/project/tf-models-official/2.20.0/",
+        "",
+        False,
+    ),
+    "LightningPyPI": (
+        "pytorch-lightning 2.6.6 package metadata (PyPI)",
+        "https://pypi.org/project/pytorch-lightning/2.6.6/",
+        "",
+        False,
+    ),
+    "SpeechBrainPyPI": (
+        "speechbrain 1.1.2 package metadata (PyPI)",
+        "https://pypi.org/project/speechbrain/1.1.2/",
+        "",
+        False,
+    ),
+    "TensorBoardPyPI": (
+        "tensorboard 2.21.0 package metadata (PyPI)",
+        "https://pypi.org/project/tensorboard/2.21.0/",
+        "",
+        False,
+    ),
+    "TFJSPyPI": (
+        "tensorflowjs 4.22.0 package metadata (PyPI)",
+        "https://pypi.org/project/tensorflowjs/4.22.0/",
+        "",
+        False,
+    ),
+    "TFServingAPIPyPI": (
+        "tensorflow-serving-api 2.21.0 package metadata (PyPI)",
+        "https://pypi.org/project/tensorflow-serving-api/2.21.0/",
+        "",
+        False,
+    ),
+    "TorchCodecPyPI": (
+        "torchcodec 0.17.0 package metadata (PyPI)",
+        "https://pypi.org/project/torchcodec/0.17.0/",
+        "",
+        False,
+    ),
+    "TorchVisionPyPI": (
+        "torchvision 0.29.1 package metadata (PyPI)",
+        "https://pypi.org/project/torchvision/0.29.1/",
+        "",
+        False,
+    ),
+    "TFXPyPI": (
+        "tfx 1.21.0 package metadata (PyPI)",
+        "https://pypi.org/project/tfx/1.21.0/",
+        "",
+        False,
+    ),
+    "VertexAIPyPI": (
+        "google-cloud-aiplatform 2.7.0, the Vertex AI client library (PyPI)",
+        "https://pypi.org/project/google-cloud-aiplatform/2.7.0/",
+        "",
+        False,
+    ),
+    "Keras3PyPI": (
+        "keras 3.0.0 package description (PyPI)",
+        "https://pypi.org/project/keras/3.0.0/",
+        "",
+        False,
+    ),
+    "TorchXPR1119": (
+        "meta-pytorch/torchx pull request 1119 (retiring the kfp and airflow pipeline adapters)",
+        "https://github.com/meta-pytorch/torchx/pull/1119",
+        "2025-09-16",
+        False,
+    ),
+    "TorchElasticDocs": (
+        "Torch Distributed Elastic (PyTorch 2.8 documentation)",
+        "https://docs.pytorch.org/docs/2.8/distributed.elastic.html",
+        "",
+        False,
+    ),
+    "TFPlaygroundPR248": (
+        "tensorflow/playground pull request 248 (README rewrite, open)",
+        "https://github.com/tensorflow/playground/pull/248",
+        "2026-04-26",
+        True,
+    ),
     # A community-curated list, not the projects' own pages: flagged weak.
     "AwesomeJAX": (
         "n2cholas/awesome-jax (community-curated list)",

@@ -2523,3 +2523,44 @@ c(
     "Orbax Export's guide says it exports JAX models to the TensorFlow SavedModel format, so a JAX model leaves training the way a TensorFlow one does.",
     "Stated",
 )
+
+
+# -- statuses of the older tools (article and since-2022 layers), each from a document read for it ------
+class Status(NamedTuple):
+    id: str
+    status: str
+    source: str
+    date: str = ""
+    successor: str = ""
+
+
+STATUSES: list[Status] = [
+    # Coral's product page shows a new board (Synaptics Coralboard with a Coral NPU).
+    Status("GoogleCoral", "Active", "CoralProducts"),
+    # Keras 3's package says the API runs on TensorFlow, JAX and PyTorch.
+    Status("KerasOnPyTorch", "Active", "Keras3PyPI"),
+    # The migration guide: future feature updates go only to LiteRT.
+    Status("LiteRT", "Active", "LiteRTMigrationGuide"),
+    Status("MediaPipe", "Active", "MediaPipePyPI"),
+    Status("ModelGarden", "Active", "TFModelsPyPI"),
+    Status("PyTorchHub", "Active", "TorchHubDocs"),
+    Status("PyTorchLightning", "Active", "LightningPyPI"),
+    Status("SpeechBrain", "Active", "SpeechBrainPyPI"),
+    Status("TFData", "Active", "TFDataGuide"),
+    Status("TFX", "Active", "TFXPyPI"),
+    Status("TensorBoard", "Active", "TensorBoardPyPI"),
+    Status("TensorFlowJS", "Active", "TFJSPyPI"),
+    # Only a community pull request shows the repository is still open to changes: a weak source.
+    Status("TensorFlowPlayground", "Active", "TFPlaygroundPR248"),
+    Status("TensorFlowServing", "Active", "TFServingAPIPyPI"),
+    Status("TorchCodec", "Active", "TorchCodecPyPI"),
+    Status("TorchDistributedElastic", "Active", "TorchElasticDocs"),
+    # pytorch/elastic was archived on 6 January 2023; the controller was dropped in favour of TorchX.
+    Status("TorchElasticController", "Archived", "TorchElasticRepo", "2023-01-06", "TorchX"),
+    Status("TorchUtilsData", "Active", "PyTorchDataDocs"),
+    Status("TorchUtilsTensorBoard", "Active", "PyTorchTensorBoardDocs"),
+    Status("TorchVision", "Active", "TorchVisionPyPI"),
+    # Merged maintenance work in September 2025 (meta-pytorch/torchx).
+    Status("TorchX", "Active", "TorchXPR1119"),
+    Status("VertexAI", "Active", "VertexAIPyPI"),
+]

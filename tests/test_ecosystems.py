@@ -186,3 +186,20 @@ def test_tfx_components_are_tensorflow_tools_whose_none_names_a_pipeline_tool(cl
         assert answer["tool"]["id"].startswith("TFX") and answer["tool"]["ecosystem"] == "TensorFlow"
         (note,) = answer["none"]
         assert "KubeflowPipelines" in {u["id"] for u in note["people_use"]}
+
+
+def test_every_tool_has_a_status_each_from_a_source_in_its_layer(oxigraph_kg: KnowledgeGraph) -> None:
+    assert coverage(oxigraph_kg).without_status == ()
+    # The statuses added for the older tools: each node cites a source stated in the same layer.
+    rows = oxigraph_kg.query(
+        """SELECT ?e ?s WHERE { GRAPH <https://w3id.org/mlkg/graph/ecosystem-statuses> {
+             ?e mlkg:status ?st OPTIONAL { ?e prov:wasDerivedFrom ?s } } }"""
+    ).bindings()
+    assert len(rows) >= 22 and all("s" in r for r in rows)
+
+
+def test_an_archived_older_tool_names_its_successor(client: TestClient) -> None:
+    answer = ask(client, "TorchElastic Controller for Kubernetes")
+    assert answer["tool"]["id"] == "TorchElasticController"
+    assert answer["tool"]["successor"]["id"] == "TorchX"
+    assert answer["tool"]["successor"]["since"] == "2023-01-06"
