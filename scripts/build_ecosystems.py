@@ -24,6 +24,8 @@ from ecosystem_table import CORRS, JAX, PT, STATUSES, TF, TOOLS
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "graph" / "data"
 ENT = "https://w3id.org/mlkg/entity/"
+SRC = "https://w3id.org/mlkg/source/"
+PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 ECOS = (TF, PT, JAX)
 #: What each ecosystem's "none" answers were checked against.
 LISTINGS = {
@@ -206,7 +208,15 @@ def main() -> None:
             lines.append(f"    mlkg:statusDate {date(when)} ;")
         if st.successor:
             lines.append(f"    mlkg:succeededBy ent:{st.successor} ;")
-        lines.append(f"    prov:wasDerivedFrom src:{st.source} .")
+        cited = ox.Quad(ox.NamedNode(ENT + st.id), PROV_DERIVED, ox.NamedNode(SRC + st.source))
+        if any(True for _ in old.quads_for_pattern(cited.subject, cited.predicate, cited.object)):
+            # the earlier layer already cites this document for the tool: not repeated here, so no
+            # triple sits in two graphs (engines that merge graphs would count it once)
+            lines.append(f"    # source: src:{st.source}, cited for this tool in the since-2022 layer")
+            lines[-2] = lines[-2].removesuffix(" ;") + " ."
+            lines[-1], lines[-2] = lines[-2], lines[-1]
+        else:
+            lines.append(f"    prov:wasDerivedFrom src:{st.source} .")
         out["statuses"].append("\n".join(lines) + "\n")
     what = {
         "sources": "the documents read for it",
