@@ -21,7 +21,7 @@ from ._loading import INFERRED_GRAPH
 from ._memo import remember
 from ._projection import property_label
 from ._resolve import EntityRef, NameIndex, name_index
-from ._today import ended, holds_today
+from ._today import current_status, ended, holds_today
 
 if TYPE_CHECKING:
     from ._knowledge import KnowledgeGraph
@@ -289,6 +289,10 @@ class _Reader:
         found = self.values(iri, predicate)
         return found[0] if found else None
 
+    def state(self, iri: str) -> str | None:
+        """The entity's deciding ``mlkg:status`` (an ended one wins when several are recorded)."""
+        return current_status(self.values(iri, MLKG + "status"))
+
     def date_graph(self, event: str) -> str:
         """The named graph (source layer) that gives ``event`` its date, by local name."""
         graphs = sorted(g for p, _o, g in self.out(event) if p == MLKG + "date")
@@ -324,7 +328,7 @@ class _Reader:
 
     def status(self, iri: str) -> str:
         """'archived since 2025-08-07', 'active (as of 2025-10)', or 'active' when nothing is recorded."""
-        state = self.first(iri, MLKG + "status")
+        state = self.state(iri)
         if state is None:
             return "active"
         name = self.label(state)
@@ -335,7 +339,7 @@ class _Reader:
 
     def ended(self, iri: str) -> bool:
         """Whether ``iri`` has ended (archived, renamed, deprecated...; see :mod:`._today`)."""
-        return ended(self.first(iri, MLKG + "status"))
+        return ended(self.state(iri))
 
     def successors(self, iri: str) -> list[str]:
         """The chain of what replaced ``iri`` (a rename first), a few steps at most."""
@@ -354,7 +358,7 @@ class _Reader:
     def fate(self, iri: str) -> str:
         """'renamed PlayTorch, archived since 2023-10-23', 'redirected since 2023-11-15 (now Kaggle
         Models)', 'archived since 2025-08-07': what became of an ended tool, in a few words."""
-        state = local_name(self.first(iri, MLKG + "status") or "")
+        state = local_name(self.state(iri) or "")
         renamed = self.values(iri, MLKG + "renamedTo")
         if state == "Renamed" and renamed:
             new = renamed[0]
@@ -500,7 +504,7 @@ def _successor_ref(reader: _Reader, iri: str, lineage: Sequence[str]) -> Success
     if not lineage:
         return None
     new = lineage[0]
-    state = reader.first(iri, MLKG + "status")
+    state = reader.state(iri)
     return SuccessorRef(
         id=local_name(new),
         iri=new,
@@ -549,7 +553,7 @@ def _from_correspondence(reader: _Reader, tool: str, other: str, node: str, via:
         strength=_strength(reader.first(node, MLKG + "strength")),
         basis="stated" if stated else "inferred",
         function=reader.label(function) if function else None,
-        current=holds_today(reader.first(node, MLKG + "validUntil"), reader.first(other, MLKG + "status")),
+        current=holds_today(reader.first(node, MLKG + "validUntil"), reader.state(other)),
         status=reader.status(other),
         evidence=evidence,
         sources=reader.sources(sources),
@@ -583,7 +587,7 @@ def _successors(reader: _Reader, tool: str, found: Sequence[Counterpart]) -> lis
                     strength=start.strength,
                     basis="inferred",
                     function=start.function,
-                    current=holds_today(None, reader.first(new, MLKG + "status")),
+                    current=holds_today(None, reader.state(new)),
                     status=reader.status(new),
                     evidence=(
                         "Followed from a counterpart that no longer holds "
@@ -639,7 +643,7 @@ def _same_function(reader: _Reader, iri: str, kin: set[str]) -> list[Counterpart
                 strength="related",
                 basis="inferred",
                 function=reader.label(sorted(functions)[0]),
-                current=holds_today(None, reader.first(other, MLKG + "status")),
+                current=holds_today(None, reader.state(other)),
                 status=reader.status(other),
                 evidence=f"No source pairs them; both are recorded with the function: {names}.",
                 sources=reader.sources(
@@ -707,7 +711,7 @@ def _summary(
 
 def _ended_phrase(reader: _Reader, iri: str) -> str:
     """'was archived on 2025-08-07', 'was renamed PlayTorch in 2022': how a tool ended."""
-    state = reader.first(iri, MLKG + "status")
+    state = reader.state(iri)
     date = reader.first(iri, MLKG + "statusDate")
     renamed = reader.values(iri, MLKG + "renamedTo")
     if renamed:
@@ -865,7 +869,7 @@ def _fact(
 
 def _changes(reader: _Reader, iri: str, events: Sequence[TimelineEvent], dates: Sequence[Fact]) -> list[str]:
     notes = []
-    if reader.first(iri, MLKG + "status"):
+    if reader.state(iri):
         notes.append(f"Status: {reader.status(iri)}.")
     for name in reader.values(iri, MLKG + "currentName"):
         renames = [e.date for e in events if e.kind == "rename"]

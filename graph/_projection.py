@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from mlkg.ontology import MLKG, ONTOLOGY_GRAPH, PROV, SKOS, XSD, local_name
 
 from ._loading import INFERRED_GRAPH
-from ._today import holds_today
+from ._today import current_status, holds_today
 
 #: The article's own layer: where a later layer gives a date property another value, the later
 #: one is the current value and the article's is kept beside it (``article``).
@@ -239,7 +239,10 @@ def _add_links(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> None:
             attrs["ecosystem"] = target_id
             ecosystems.add(target_id)
         elif predicate == MLKG + "status":
-            attrs["status"], attrs["status_label"] = target_id, label
+            # several recorded statuses: the deciding one (an ended one wins over "active")
+            previous = attrs["status"]
+            if previous is None or current_status([target_id, previous]) == target_id:
+                attrs["status"], attrs["status_label"] = target_id, label
         elif predicate == MLKG + "function":
             _add_unique(attrs["functions"], {"id": target_id, "label": label})
         elif predicate == PROV + "wasDerivedFrom":

@@ -83,7 +83,7 @@ def sssom_rows(kg: KnowledgeGraph) -> list[dict[str, str]]:
         sources = reader.values(node, PROV + "wasDerivedFrom")
         weak = bool(sources) and all(reader.first(s, MLKG + "weakSource") in ("true", "1") for s in sources)
         until = reader.first(node, MLKG + "validUntil")
-        statuses = [reader.first(t, MLKG + "status") for t in (subject, obj)]
+        statuses = [reader.state(t) for t in (subject, obj)]
         current = holds_today(until, *statuses)
         confidence = (0.7 if weak else 0.9) if stated else 0.6
         if not current:

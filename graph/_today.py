@@ -23,6 +23,8 @@ place and retired in another.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from mlkg.ontology import local_name
 
 __all__ = ["ENDED_STATUSES", "ended", "holds_today"]
@@ -36,6 +38,13 @@ ENDED_STATUSES = frozenset(
 def ended(status: str | None) -> bool:
     """Whether ``status`` (an ``mlkg:`` status IRI or its local name) means the entity has ended."""
     return bool(status) and local_name(status or "") in ENDED_STATUSES
+
+
+def current_status(statuses: Iterable[str]) -> str | None:
+    """The status that decides, when sources record more than one: an ended one wins over "active"
+    (a later layer or user data saying a tool was archived outranks an older "active")."""
+    found = sorted(statuses)
+    return next((s for s in found if ended(s)), found[0] if found else None)
 
 
 def holds_today(valid_until: str | None, *statuses: str | None) -> bool:

@@ -19,11 +19,13 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ecosystem_sources import SOURCES
-from ecosystem_table import CORRS, JAX, PT, TF, TOOLS
+from ecosystem_table import CORRS, JAX, PT, STATUSES, TF, TOOLS
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "graph" / "data"
 ENT = "https://w3id.org/mlkg/entity/"
+SRC = "https://w3id.org/mlkg/source/"
+PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 ECOS = (TF, PT, JAX)
 #: What each ecosystem's "none" answers were checked against.
 LISTINGS = {
@@ -191,6 +193,31 @@ def main() -> None:
             out["none-answers"].append("\n".join(lines) + "\n")
     if problems:
         raise SystemExit("\n".join(problems))
+    # statuses of older tools: each must exist, have no status yet, and cite a source node that exists
+    status_q = """PREFIX mlkg: <https://w3id.org/mlkg/ontology#>
+      SELECT ?e WHERE { ?e mlkg:status ?s }"""
+    has_status = {row["e"].value.removeprefix(ENT) for row in old.query(status_q)}
+    src_q = """PREFIX mlkg: <https://w3id.org/mlkg/ontology#> SELECT ?s WHERE { ?s a mlkg:Source }"""
+    old_sources = {row["s"].value.rsplit("/", 1)[1] for row in old.query(src_q)}
+    for st in STATUSES:
+        assert st.id in labels and st.id not in new_ids and st.id not in has_status, st.id
+        assert st.source in SOURCES or st.source in old_sources, st.source
+        lines = [f"ent:{st.id} mlkg:status mlkg:{st.status} ;"]
+        when = st.date
+        if when:
+            lines.append(f"    mlkg:statusDate {date(when)} ;")
+        if st.successor:
+            lines.append(f"    mlkg:succeededBy ent:{st.successor} ;")
+        cited = ox.Quad(ox.NamedNode(ENT + st.id), PROV_DERIVED, ox.NamedNode(SRC + st.source))
+        if any(True for _ in old.quads_for_pattern(cited.subject, cited.predicate, cited.object)):
+            # the earlier layer already cites this document for the tool: not repeated here, so no
+            # triple sits in two graphs (engines that merge graphs would count it once)
+            lines.append(f"    # source: src:{st.source}, cited for this tool in the since-2022 layer")
+            lines[-2] = lines[-2].removesuffix(" ;") + " ."
+            lines[-1], lines[-2] = lines[-2], lines[-1]
+        else:
+            lines.append(f"    prov:wasDerivedFrom src:{st.source} .")
+        out["statuses"].append("\n".join(lines) + "\n")
     what = {
         "sources": "the documents read for it",
         "tensorflow": "TensorFlow-ecosystem tools and modules",
@@ -199,6 +226,7 @@ def main() -> None:
         "neutral": "framework-neutral tools",
         "correspondences": "correspondences beyond the article and since-2022 layers",
         "none-answers": "explicit, sourced 'no counterpart in that ecosystem' answers",
+        "statuses": "statuses (with dates where the source gives one) of tools from the earlier layers",
     }
     for name, blocks in files.items():
         path = DATA / f"ecosystem-{name}.ttl"

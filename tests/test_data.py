@@ -432,6 +432,8 @@ def test_renamed_or_archived_and_their_replacements(kg: KnowledgeGraph) -> None:
         "TorchElastic": ("Archived", "TorchDistributedElastic"),
         "PyTorchMobile": ("Deprecated", "ExecuTorch"),
         "TensorFlowHub": ("Redirected", "KaggleModels"),
+        # from the ecosystem layer's statuses: the controller's repository was archived for TorchX
+        "TorchElasticController": ("Archived", "TorchX"),
     }
     for thing, (status, replacement) in expected.items():
         assert thing in by_thing, f"{thing} missing"
@@ -439,6 +441,7 @@ def test_renamed_or_archived_and_their_replacements(kg: KnowledgeGraph) -> None:
         assert by_thing[thing].get("replacement") == replacement
     assert by_thing["PlayTorch"]["dependencySuccessor"] == "ExecuTorch"
     assert by_thing["TorchServe"]["statusDate"] == "2025-08-07"
+    assert by_thing["TorchElasticController"]["statusDate"] == "2023-01-06"
     assert "ExecuTorch" not in by_thing and "Keras" not in by_thing
 
 

@@ -202,6 +202,32 @@ def test_counterparts_view_pairs_the_stated_tools(client: TestClient, graph: nx.
     assert sides["TensorFlowServing"] == "left" and sides["TorchServe"] == "right"
 
 
+@pytest.mark.parametrize(
+    ("left", "right", "pair"),
+    [
+        ("jax", "pytorch", ("Optax", "TorchOptim")),
+        ("pytorch", "jax", ("TorchOptim", "Optax")),
+        ("tensorflow", "jax", ("TFFunction", "JaxJit")),
+    ],
+)
+def test_counterparts_view_compares_any_two_ecosystems(
+    client: TestClient, left: str, right: str, pair: tuple[str, str]
+) -> None:
+    response = client.get("/viz/counterparts", params={"left": left, "right": right})
+    assert response.status_code == 200
+    links = set(re.findall(r'data-left="(\w+)" data-right="(\w+)"', response.text))
+    assert pair in links
+    names = {"jax": "JAX", "pytorch": "PyTorch", "tensorflow": "TensorFlow"}
+    assert f"Counterparts: {names[left]} and {names[right]}" in response.text
+
+
+def test_counterparts_view_refuses_one_ecosystem_twice_or_an_unknown_one(client: TestClient) -> None:
+    assert client.get("/viz/counterparts", params={"left": "jax", "right": "jax"}).status_code == 400
+    assert client.get("/viz/counterparts", params={"left": "mxnet"}).status_code == 422
+    default = client.get("/viz/counterparts").text
+    assert "Counterparts: TensorFlow and PyTorch" in default
+
+
 def test_timeline_view_shows_the_article_date_and_the_correction(client: TestClient) -> None:
     html = client.get("/viz/timeline").text
     dates = set(re.findall(r'data-lane="PyTorchLive" data-about="[^"]*" data-date="([^"]+)"', html))

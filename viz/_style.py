@@ -17,6 +17,7 @@ KIND_COLOURS: dict[str, str] = {
     "ModelZoo": "#8cd17d",
     "HighLevelAPI": "#d37295",
     "MLPlatform": "#fabfd2",
+    "PipelineComponent": "#f7d6e0",
     "CloudPlatform": "#b6992d",
     "JobLauncher": "#f1ce63",
     "VisionLibrary": "#499894",

@@ -6,7 +6,7 @@ Every page loads only from this app: vis-network and our script and style are se
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import HTMLResponse, Response
@@ -85,14 +85,25 @@ def _module_view(
     return HTMLResponse(module_page(graph, key, state))
 
 
-@router.get(
-    "/viz/counterparts", response_class=HTMLResponse, summary="TensorFlow and PyTorch tools side by side"
-)
-def viz_counterparts(kg: KG) -> HTMLResponse:
-    """TensorFlow tools left, PyTorch tools right, counterpart links across, grouped by function."""
+#: The ecosystems /viz/counterparts compares, as typed in ``left`` / ``right`` -> their entity ids.
+COMPARED_ECOSYSTEMS = {"tensorflow": "TensorFlow", "pytorch": "PyTorch", "jax": "JAX"}
+Ecosystem = Literal["tensorflow", "pytorch", "jax"]
+
+
+@router.get("/viz/counterparts", response_class=HTMLResponse, summary="Two ecosystems' tools side by side")
+def viz_counterparts(
+    kg: KG,
+    left: Annotated[Ecosystem, Query(description="Ecosystem drawn on the left")] = "tensorflow",
+    right: Annotated[Ecosystem, Query(description="Ecosystem drawn on the right")] = "pytorch",
+) -> HTMLResponse:
+    """``left``'s tools on the left, ``right``'s on the right (TensorFlow and PyTorch by default),
+    counterpart links across, grouped by function. Any two of TensorFlow, PyTorch and JAX."""
     from mlkg.viz import counterparts_page, project
 
-    return HTMLResponse(counterparts_page(project(kg)))
+    if left == right:
+        raise HTTPException(400, f"left and right are both {left!r}: choose two different ecosystems")
+    page = counterparts_page(project(kg), left=COMPARED_ECOSYSTEMS[left], right=COMPARED_ECOSYSTEMS[right])
+    return HTMLResponse(page)
 
 
 @router.get("/viz/timeline", response_class=HTMLResponse, summary="Dated events on a time axis")
