@@ -4,6 +4,7 @@ PREFIX block the endpoint predeclares anyway. Display only; nothing here changes
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -112,6 +113,25 @@ def ontology_terms() -> dict[str, Term]:
             _SYMMETRIC in kinds,
         )
     return terms
+
+
+def type_label(name: str) -> str:
+    """A class's readable name from its local name: ``OnDeviceTool`` -> ``On-device / mobile tool``."""
+    term = ontology_terms().get(MLKG + name)
+    label = term.label if term and term.kind == "class" else _camel_words(name)
+    return label[:1].upper() + label[1:]
+
+
+@lru_cache(maxsize=1)
+def type_labels_json() -> str:
+    """Every class's readable name by local name, as JSON safe inside a <script> element."""
+    labels = {
+        iri[len(MLKG) :]: type_label(iri[len(MLKG) :])
+        for iri, term in ontology_terms().items()
+        if term.kind == "class" and iri.startswith(MLKG)
+    }
+    text = json.dumps(labels, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def compact(iri: str) -> str:
