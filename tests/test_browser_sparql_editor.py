@@ -169,3 +169,35 @@ def test_construct_results_are_a_table_with_short_iris(
     assert page.locator("#results tbody td:first-child").first.text_content() == "ent:TorchServe"
     assert page.locator("#download-csv").get_attribute("download") == "results.nt"
     _clean(live_server, browser_page)
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_counts_can_be_drawn_as_a_bar_chart(
+    live_server: LiveServer, browser_page: RecordedPage, viewport: str
+) -> None:
+    _open(live_server, browser_page, viewport)
+    page = browser_page.page
+    views = page.locator("#views")
+    assert views.is_hidden()
+    page.locator("#query").fill(
+        "SELECT ?type (COUNT(?e) AS ?n) WHERE { ?e a ?type } GROUP BY ?type ORDER BY DESC(?n) LIMIT 10"
+    )
+    page.locator("#run").click()
+    page.locator("#results tbody tr").first.wait_for()
+    assert views.is_visible()
+    page.locator("#view-chart").click()
+    bars = page.locator("#results svg.chart rect.bar")
+    assert bars.count() == 10
+    widths = [float(bars.nth(i).get_attribute("width") or 0) for i in range(10)]
+    assert widths == sorted(widths, reverse=True) and widths[0] > widths[-1]
+    label = page.locator("#results svg.chart text.bar-label").first.text_content() or ""
+    assert ":" in label and not label.startswith("http"), label  # named by its shortened IRI
+    _fits(browser_page, viewport)
+    page.locator("#view-table").click()
+    assert page.locator("#results tbody tr").count() == 10
+    # No chart for answers without a number to draw.
+    page.locator("#query").fill("SELECT ?label WHERE { ent:TorchServe skos:prefLabel ?label }")
+    page.locator("#run").click()
+    page.locator("#results tbody tr").first.wait_for()
+    assert views.is_hidden()
+    _clean(live_server, browser_page)

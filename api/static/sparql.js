@@ -368,6 +368,64 @@
     return sign * String(x).localeCompare(String(y), undefined, { numeric: true });
   }
 
+  // A bar chart where it fits: a numeric column and a column to name the bars, at most 100 rows.
+  let view = "table";
+  const SVG = "http://www.w3.org/2000/svg";
+
+  function chartColumns() {
+    if (!table.rows.length || table.rows.length > 100) return null;
+    const numeric = (name) =>
+      table.rows.every((row) => !row[name] || (row[name].type === "literal" && typeof sortKey(row[name]) === "number"));
+    const value = table.vars.find((name) => numeric(name) && table.rows.some((row) => row[name]));
+    const label = table.vars.find((name) => name !== value && !numeric(name));
+    return value && label ? { value: value, label: label } : null;
+  }
+
+  function svgNode(name, attributes, text) {
+    const node = document.createElementNS(SVG, name);
+    for (const [key, val] of Object.entries(attributes)) node.setAttribute(key, String(val));
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function drawChart() {
+    const columns = chartColumns();
+    if (!columns) return;
+    const rows = table.order === null ? table.original : table.rows.slice().sort(compareRows);
+    const values = rows.map((row) => (row[columns.value] ? Number(row[columns.value].value) : 0));
+    const max = Math.max(...values.map(Math.abs), 1);
+    const labelOf = (row) => {
+      const term = row[columns.label];
+      return !term ? "" : term.type === "uri" ? compact(term.value) : String(term.value);
+    };
+    const width = Math.max(results.clientWidth, 300);
+    const labelWidth = Math.min(Math.max(...rows.map((row) => labelOf(row).length), 4) * 7 + 12, width * 0.45);
+    const bar = 22;
+    const height = rows.length * bar + 24;
+    const svg = svgNode("svg", { class: "chart", width: width, height: height, viewBox: `0 0 ${width} ${height}`, role: "img" });
+    svg.append(svgNode("title", {}, "?" + columns.value + " by ?" + columns.label));
+    const plot = width - labelWidth - 60;
+    rows.forEach((row, i) => {
+      const y = i * bar + 4;
+      const length = Math.max((Math.abs(values[i]) / max) * plot, 1);
+      const name = svgNode("text", { x: labelWidth - 6, y: y + 15, "text-anchor": "end", class: "bar-label" }, labelOf(row).slice(0, 60));
+      const rect = svgNode("rect", { x: labelWidth, y: y + 3, width: length, height: bar - 6, class: "bar" });
+      rect.append(svgNode("title", {}, labelOf(row) + ": " + values[i]));
+      const number = svgNode("text", { x: labelWidth + length + 4, y: y + 15, class: "bar-value" }, String(values[i]));
+      svg.append(name, rect, number);
+    });
+    results.replaceChildren(svg);
+    pager.hidden = true;
+  }
+
+  function setView(next) {
+    view = next;
+    $("view-table").setAttribute("aria-pressed", String(view === "table"));
+    $("view-chart").setAttribute("aria-pressed", String(view === "chart"));
+    if (view === "chart" && chartColumns()) drawChart();
+    else drawTable();
+  }
+
   function showTable(vars, rows) {
     table.vars = vars;
     table.rows = rows;
@@ -375,7 +433,9 @@
     table.order = null;
     table.descending = false;
     table.page = 0;
-    drawTable();
+    $("views").hidden = !chartColumns();
+    if (view === "chart" && chartColumns()) drawChart();
+    else drawTable();
     return rows.length;
   }
 
@@ -463,6 +523,7 @@
   }
 
   function renderText(text, className) {
+    $("views").hidden = true;
     const pre = document.createElement("pre");
     pre.className = className;
     pre.textContent = text;
@@ -545,6 +606,7 @@
     pager.hidden = true;
     errorMark = null;
     paint();
+    $("views").hidden = true;
     results.replaceChildren();
     statusLine.textContent = "Running…";
     const started = performance.now();
@@ -629,6 +691,8 @@
   editor.addEventListener("click", closeCompletion);
   new ResizeObserver(syncScroll).observe(editor);
 
+  $("view-table").addEventListener("click", () => setView("table"));
+  $("view-chart").addEventListener("click", () => setView("chart"));
   $("page-prev").addEventListener("click", () => {
     table.page -= 1;
     drawTable();
