@@ -64,6 +64,7 @@ def test_highlights_numbers_lines_and_completes_a_prefix(
     # Classes and properties of the ontology complete after mlkg:.
     page.keyboard.type(" ?l . ?x a mlkg:Fram")
     assert completion.locator("li").first.text_content().startswith("mlkg:Framework")
+    _fits(browser_page, viewport)  # the open list stays inside the screen
     page.keyboard.press("Escape")
     assert completion.is_hidden()
     _fits(browser_page, viewport)

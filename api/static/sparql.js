@@ -1,6 +1,13 @@
 // The SPARQL query page: an editor (highlighting, line numbers, completion, error marker, history)
 // and a results table (sortable, paged, IRIs shortened). Every piece of text from a result or the
 // query goes in with textContent; nothing is loaded from another host.
+//
+// Why our own editor rather than vendored YASGUI or CodeMirror 6: YASGUI's bundle (~1 MB) reaches
+// out for prefix.cc lookups and CDN assets that would have to be found and switched off, and
+// CodeMirror 6 ships as ES modules that need a bundler step we do not otherwise have; SPARQL's
+// lexical grammar is small, so a textarea over a highlighted copy keeps native editing (undo,
+// selection, IME, mobile keyboards, the existing tests' fill/press) with no third-party code
+// to audit or keep current, and works under `script-src 'self'` unchanged.
 "use strict";
 
 (function () {
@@ -257,7 +264,9 @@
     const wrap = completeList.parentElement.getBoundingClientRect();
     const left = area.left - wrap.left + parseFloat(style.paddingLeft) + column * charWidth - editor.scrollLeft;
     const top = area.top - wrap.top + parseFloat(style.paddingTop) + (line + 1) * lineHeight - editor.scrollTop + 2;
-    completeList.style.left = Math.max(0, Math.min(left, wrap.width - 260)) + "px";
+    const x = Math.max(0, Math.min(left, wrap.width - 260));
+    completeList.style.left = x + "px";
+    completeList.style.maxWidth = Math.max(wrap.width - x, 160) + "px"; // never wider than the page
     completeList.style.top = Math.min(top, area.bottom - wrap.top) + "px";
   }
 
