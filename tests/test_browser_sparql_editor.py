@@ -202,3 +202,19 @@ def test_counts_can_be_drawn_as_a_bar_chart(
     page.locator("#results tbody tr").first.wait_for()
     assert views.is_hidden()
     _clean(live_server, browser_page)
+
+
+def test_a_completion_can_be_undone(live_server: LiveServer, browser_page: RecordedPage) -> None:
+    _open(live_server, browser_page, "desktop")
+    page = browser_page.page
+    editor = page.locator("#query")
+    editor.fill("")
+    editor.focus()
+    page.keyboard.type("SELECT * WHERE { ?x rdfs:lab")
+    page.locator("#complete li").first.wait_for()
+    page.keyboard.press("Enter")
+    assert editor.input_value().endswith("rdfs:label")
+    assert page.locator("#complete").is_hidden()  # taken, not offered again
+    page.keyboard.press("Control+z")
+    assert editor.input_value().endswith("rdfs:lab")
+    _clean(live_server, browser_page)

@@ -183,6 +183,7 @@
   // -- completion -------------------------------------------------------------------------------
 
   let choices = [];
+  let accepting = false;
   let chosen = 0;
   let wordStart = 0;
 
@@ -283,8 +284,13 @@
     const choice = choices[chosen];
     if (!choice) return;
     const caret = editor.selectionStart;
-    editor.setRangeText(choice.text, wordStart, caret, "end");
     closeCompletion();
+    // Through the browser's editing commands where it has them, so Ctrl-Z takes it back.
+    editor.setSelectionRange(wordStart, caret);
+    accepting = true;
+    const inserted = document.execCommand && document.execCommand("insertText", false, choice.text);
+    accepting = false;
+    if (!inserted) editor.setRangeText(choice.text, wordStart, caret, "end");
     errorMark = null;
     paint();
     if (choice.kind === "prefix") openCompletion(true); // go on with the prefix's terms
@@ -691,6 +697,7 @@
   editor.addEventListener("input", (event) => {
     errorMark = null;
     paint();
+    if (accepting) return;
     const typed = event.inputType === "insertText" && event.data && /[\w:?$]$/.test(event.data);
     if (typed) openCompletion(false);
     else closeCompletion();
