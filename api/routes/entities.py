@@ -8,7 +8,7 @@ dereference to it.
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Path
@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from mlkg.graph import (
     GRAPH_MEDIA_TYPES,
+    EntityFacts,
     EntityRef,
     KnowledgeGraph,
     Resolution,
@@ -29,6 +30,7 @@ from mlkg.graph import (
 from .. import models
 from ..conneg import negotiate
 from ..deps import KG
+from ..vocab import property_label
 from .counterparts import MAX_TEXT, unresolved
 from .pages import render
 
@@ -38,6 +40,56 @@ HTML = "text/html"
 #: Suffix -> media type of the representation it names.
 SUFFIXES = {".ttl": "text/turtle", ".jsonld": "application/ld+json", ".nt": "application/n-triples"}
 OFFERS = (HTML, "application/xhtml+xml", *SUFFIXES.values())
+
+
+#: Values shown in a row before the rest fold away.
+SHOWN_VALUES = 12
+MLKG_BASE = "https://w3id.org/mlkg/"
+
+
+def _external_text(iri: str, label: str) -> str:
+    """How a link to another site reads: ``github.com/pytorch/pytorch``, ``Wikidata Q47509047``."""
+    if iri.startswith(("http://www.wikidata.org/entity/", "https://www.wikidata.org/entity/")):
+        return "Wikidata " + iri.rsplit("/", 1)[1]
+    text = iri.split("://", 1)[-1].removeprefix("www.").rstrip("/")
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def fact_groups(facts: EntityFacts) -> list[dict[str, Any]]:
+    """The facts as the page shows them: one row per property as it reads from this entity (a
+    property and the other side of its inverse are one row), its values together and, where they
+    come from more than one layer, grouped by layer; names from the ontology (inverse names too);
+    external IRIs as links."""
+    groups: dict[str, dict[str, Any]] = {}
+    for fact in (*facts.dates, *facts.agents, *facts.related, *facts.attributes):
+        label = property_label(fact.property_iri, fact.property, inverse=fact.inverse)
+        group = groups.setdefault(label, {"property": label, "iri": fact.property_iri, "values": {}})
+        value: dict[str, Any] = {"text": fact.value, "href": None, "external": False, "title": fact.iri or ""}
+        value.update(graph=fact.graph, current=fact.current)
+        if fact.id:
+            value["href"] = "/entity/" + quote(fact.id, safe="")
+        elif fact.iri and fact.iri.startswith(("https://", "http://")) and not fact.iri.startswith(MLKG_BASE):
+            value.update(href=fact.iri, external=True, text=_external_text(fact.iri, fact.value))
+        elif not fact.value and fact.iri:
+            value["text"] = fact.iri
+        # The same statement seen from both sides (hasRelease / releaseOf) is one value.
+        group["values"].setdefault((value["href"], value["text"], fact.graph, fact.current), value)
+    out = []
+    for group in groups.values():
+        values = sorted(group["values"].values(), key=lambda v: (not v["current"], str(v["text"]).casefold()))
+        layers = list(dict.fromkeys(v["graph"] for v in values))
+        parts = [[v for v in values if v["graph"] == layer] for layer in layers]
+        out.append(
+            {
+                "property": group["property"],
+                "iri": group["iri"],
+                "layers": [
+                    {"name": layer, "shown": part[:SHOWN_VALUES], "more": part[SHOWN_VALUES:]}
+                    for layer, part in zip(layers, parts, strict=True)
+                ],
+            }
+        )
+    return out
 
 
 def find(kg: KnowledgeGraph, entity_id: str) -> tuple[EntityRef | None, Resolution | None]:
@@ -114,7 +166,7 @@ def entity_page(
     if media_type in (HTML, "application/xhtml+xml"):
         facts = entity_facts(kg, entity)
         describe = quote(f"DESCRIBE <{entity.iri}>", safe="")
-        response = render("entity.html", facts=asdict(facts), describe=describe)
+        response = render("entity.html", facts=asdict(facts), groups=fact_groups(facts), describe=describe)
         response.headers.update(vary)
         return response
     body = serialize_triples(entity_triples(kg, entity.iri), GRAPH_MEDIA_TYPES[media_type])

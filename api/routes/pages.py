@@ -14,6 +14,7 @@ from mlkg.graph import KnowledgeGraph, counterparts, resolve
 from mlkg.viz import site_nav
 
 from ..deps import KG
+from ..vocab import type_label, type_labels_json
 from .counterparts import MAX_TEXT
 
 router = APIRouter(tags=["pages"])
@@ -35,6 +36,8 @@ def templates() -> jinja2.Environment:
     )
     env.filters["safe_url"] = _safe_url
     env.globals["site_nav"] = site_nav
+    env.globals["type_labels_json"] = type_labels_json
+    env.filters["type_label"] = type_label
     return env
 
 

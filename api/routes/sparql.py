@@ -52,10 +52,11 @@ from mlkg.graph import (
     inspect_sparql,
     serialize_triples,
 )
-from mlkg.ontology import ENT, PREFIXES, sparql_prefixes
+from mlkg.ontology import ENT, GRAPH, PREFIXES, sparql_prefixes
 
 from ..conneg import media_type_of, negotiate, parse_accept, quality
 from ..settings import Settings
+from ..vocab import COMMON_TERMS, completion_terms, without_predeclared_prefixes
 from .pages import templates
 
 
@@ -601,7 +602,14 @@ def _page(request: Request, query: str | None) -> HTMLResponse:
         "entityBase": ENT,
         "entityPath": "/entity/",
         "prefixes": PREFIXES,
-        "examples": [e.__dict__ for e in example_queries()],
+        # Results shorten graph IRIs too (display only: graph: is not predeclared).
+        "displayPrefixes": {**PREFIXES, "graph": GRAPH},
+        # Examples without the PREFIX lines the endpoint declares anyway.
+        "examples": [
+            {**e.__dict__, "query": without_predeclared_prefixes(e.query)} for e in example_queries()
+        ],
+        # The editor completes these after their prefix, besides the prefixes and keywords.
+        "terms": [*completion_terms(), *COMMON_TERMS],
         "query": query,
         "rowLimit": settings.row_limit,
         "timeout": settings.query_timeout,
@@ -617,6 +625,7 @@ def _page(request: Request, query: str | None) -> HTMLResponse:
             examples=example_queries(),
             timeout=settings.query_timeout,
             row_limit=settings.row_limit,
+            graph_base=GRAPH,
         )
     )
     return HTMLResponse(html, headers={"Vary": "Accept"})  # CSP etc. come from the middleware

@@ -11,6 +11,13 @@
   const list = document.getElementById("suggest");
   const form = document.getElementById("ask");
   if (!input || !list || !form) return;
+  const labelsNode = document.getElementById("type-labels");
+  let typeLabels = {};
+  try {
+    typeLabels = labelsNode ? JSON.parse(labelsNode.textContent) : {};
+  } catch (err) {
+    typeLabels = {};
+  }
   let active = -1;
   let timer = 0;
   let controller = null;
@@ -38,7 +45,8 @@
       name.textContent = hit.label;
       const kind = document.createElement("span");
       kind.className = "kind";
-      kind.textContent = hit.ecosystem ? hit.type + " · " + hit.ecosystem : hit.type;
+      const type = Object.prototype.hasOwnProperty.call(typeLabels, hit.type) ? typeLabels[hit.type] : hit.type;
+      kind.textContent = hit.ecosystem ? type + " · " + hit.ecosystem : type;
       item.append(name, kind);
       item.addEventListener("mousedown", function (event) {
         event.preventDefault();
