@@ -90,7 +90,12 @@ COMPARED_ECOSYSTEMS = {"tensorflow": "TensorFlow", "pytorch": "PyTorch", "jax": 
 Ecosystem = Literal["tensorflow", "pytorch", "jax"]
 
 
-@router.get("/viz/counterparts", response_class=HTMLResponse, summary="Two ecosystems' tools side by side")
+@router.get(
+    "/viz/counterparts",
+    response_class=HTMLResponse,
+    summary="Two ecosystems' tools side by side",
+    responses={400: {"description": "left and right name the same ecosystem"}},
+)
 def viz_counterparts(
     kg: KG,
     left: Annotated[Ecosystem, Query(description="Ecosystem drawn on the left")] = "tensorflow",
