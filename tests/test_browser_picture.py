@@ -112,6 +112,44 @@ def test_kinds_share_a_handful_of_colour_families(
     assert page.locator("#legend-kinds li.legend-family").count() == len(fills)
 
 
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_every_timeline_marker_says_what_happened(
+    live_server: LiveServer, browser_page: RecordedPage, viewport: str
+) -> None:
+    width, height = VIEWPORTS[viewport]
+    page = browser_page.page
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(live_server.url + "/viz/timeline")
+    events = page.locator("g.event")
+    assert events.count() > 5
+    labels = events.evaluate_all(
+        """els => els.map(g => { const t = g.querySelector('text.what');
+                   if (!t) return null; const r = t.getBoundingClientRect();
+                   return {id: g.dataset.id, text: t.textContent.trim(), w: r.width, h: r.height,
+                           left: r.left, right: r.right, top: r.top, bottom: r.bottom}; })"""
+    )
+    assert all(label is not None and label["text"] and label["w"] > 0 for label in labels), labels
+    # the visible label names what happened, not only when
+    texts = {label["id"]: label["text"] for label in labels}
+    assert any("TorchServe" in t or "launch" in t.lower() for t in texts.values()), texts
+    # no two labels overlap
+    for i, a in enumerate(labels):
+        for b in labels[i + 1 :]:
+            overlap = a["left"] < b["right"] - 1 and b["left"] < a["right"] - 1
+            overlap = overlap and a["top"] < b["bottom"] - 1 and b["top"] < a["bottom"] - 1
+            assert not overlap, (a, b)
+    # markers apart: no two circles of one lane drawn on top of each other
+    circles = events.evaluate_all(
+        """els => els.map(g => { const r = g.querySelector('circle').getBoundingClientRect();
+                   return {lane: g.dataset.lane, x: r.left + r.width / 2,
+                           y: r.top + r.height / 2, r: r.width / 2}; })"""
+    )
+    for i, a in enumerate(circles):
+        for b in circles[i + 1 :]:
+            assert ((a["x"] - b["x"]) ** 2 + (a["y"] - b["y"]) ** 2) ** 0.5 >= a["r"] + b["r"], (a, b)
+    assert browser_page.errors() == [], browser_page.errors()
+
+
 def test_edge_labels_wait_until_they_are_readable() -> None:
     """Edge labels are drawn only once zoomed in far enough to read (vis's label drawThreshold)."""
     from mlkg.viz._network import vis_options
