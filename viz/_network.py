@@ -214,8 +214,8 @@ def build_network(graph: nx.MultiDiGraph) -> Network:
                 "highlight": {"background": fill, "border": "#111827"},
                 "hover": {"background": fill, "border": "#111827"},
             },
-            "size": round(min(45.0, 9 + 5 * math.sqrt(graph.degree(node))), 1),
-            "borderWidth": 2 if attrs.get("ecosystem") is None else 4,
+            "size": round(min(45.0, 12 + 5 * math.sqrt(graph.degree(node))), 1),
+            "borderWidth": 2 if attrs.get("ecosystem") is None else 3,
         }
         if ended(attrs.get("status")):
             options["shapeProperties"] = {"borderDashes": [5, 4]}

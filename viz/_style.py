@@ -9,6 +9,7 @@ import hashlib
 #: ecosystem border (TensorFlow orange, PyTorch blue) or the purple counterpart lines.
 FAMILIES: dict[str, tuple[str, str]] = {
     "frameworks": ("Frameworks and libraries", "#34a58e"),
+    "modules": ("Framework modules", "#c7b8ea"),
     "tools": ("Tools", "#f7d44c"),
     "hubs": ("Models, hubs and platforms", "#e36f8c"),
     "people": ("People and organisations", "#a1887f"),
@@ -26,6 +27,8 @@ KIND_FAMILIES: dict[str, str] = {
     "AudioLibrary": "frameworks",
     "SpeechToolkit": "frameworks",
     "DataLibrary": "frameworks",
+    "DomainLibrary": "frameworks",
+    "FrameworkModule": "modules",
     "ServingTool": "tools",
     "OnDeviceTool": "tools",
     "BrowserTool": "tools",
@@ -59,9 +62,10 @@ KIND_COLOURS: dict[str, str] = {kind: FAMILIES[family][1] for kind, family in KI
 ECOSYSTEM_STYLES: dict[str, tuple[str, str]] = {
     "TensorFlow": ("#e8710a", "square"),
     "PyTorch": ("#1d4ed8", "diamond"),
+    "JAX": ("#111827", "triangle"),
 }
 NO_ECOSYSTEM = "none"
-NEUTRAL_STYLE = ("#4b5563", "dot")
+NEUTRAL_STYLE = ("#9ca3af", "dot")
 OTHER_SHAPE = "triangle"
 
 #: Counterpart line colour by strength.
