@@ -274,7 +274,7 @@ def test_timeline_shows_the_article_date_and_the_corrected_one(
     page = browser_page.page
     page.goto(live_server.url + "/viz/timeline")
     events = page.locator("g.event[data-lane='PyTorchLive']")
-    texts = {events.nth(i).get_attribute("data-date"): events.nth(i).locator("text").text_content()
+    texts = {events.nth(i).get_attribute("data-date"): events.nth(i).locator("text.date").text_content()
              for i in range(events.count())}  # fmt: skip
     assert texts["2020-12"] == "Dec 2020 (article)"
     assert texts["2021-12"] == "Dec 2021 (corrected)"

@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Any
 from mlkg.graph import QueryError, ended
 
 from ._style import (
+    FAMILIES,
     NO_ECOSYSTEM,
     RELATION_COLOUR,
     ecosystem_style,
     kind_colour,
+    kind_family,
     strength_colour,
 )
 
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 #: graph is drawn and interactive at once instead of after seconds of simulation.
 LARGE_GRAPH = 800
 MAX_DEPTH = 6
+EDGE_LABEL_MIN_PX = 9  # an edge label is drawn only when at least this tall on screen
 SPACING = 45  # distance scale of the large-graph spiral, in vis units
 
 
@@ -167,6 +170,9 @@ def vis_options(large: bool) -> dict[str, Any]:
                 "strokeColor": "#ffffff",
                 "align": "middle",
             },
+            # Edge labels appear only once zoomed in far enough to read them (10 px type drawn
+            # at 9 px or more on screen); at fit they would be unreadable clutter.
+            "scaling": {"label": {"enabled": True, "drawThreshold": EDGE_LABEL_MIN_PX}},
             "smooth": False if large else {"enabled": True, "type": "continuous", "roundness": 0.3},
             "width": 1,
             "color": {"color": RELATION_COLOUR, "highlight": "#374151", "hover": "#374151", "inherit": False},
@@ -208,8 +214,8 @@ def build_network(graph: nx.MultiDiGraph) -> Network:
                 "highlight": {"background": fill, "border": "#111827"},
                 "hover": {"background": fill, "border": "#111827"},
             },
-            "size": round(min(45.0, 9 + 5 * math.sqrt(graph.degree(node))), 1),
-            "borderWidth": 2 if attrs.get("ecosystem") is None else 4,
+            "size": round(min(45.0, 12 + 5 * math.sqrt(graph.degree(node))), 1),
+            "borderWidth": 2 if attrs.get("ecosystem") is None else 3,
         }
         if ended(attrs.get("status")):
             options["shapeProperties"] = {"borderDashes": [5, 4]}
@@ -307,8 +313,20 @@ def network_data(graph: nx.MultiDiGraph, state: ViewState | None = None) -> dict
         "meta": meta,
         "edgeMeta": edge_meta,
         "kinds": [
-            {"id": kind, "label": kind_labels[kind], "colour": kind_colour(kind), "count": count}
-            for kind, count in sorted(kinds.items(), key=lambda kv: kind_labels[kv[0]].casefold())
+            {
+                "id": kind,
+                "label": kind_labels[kind],
+                "colour": kind_colour(kind),
+                "family": kind_family(kind),
+                "count": count,
+            }
+            for kind, count in sorted(
+                kinds.items(),
+                key=lambda kv: (list(FAMILIES).index(kind_family(kv[0])), kind_labels[kv[0]].casefold()),
+            )
+        ],
+        "families": [
+            {"id": fid, "label": label, "colour": colour} for fid, (label, colour) in FAMILIES.items()
         ],
         "ecosystems": eco_legend,
         "strengthColours": {s: strength_colour(s) for s in ("Exact", "Close", "Related")},

@@ -1,52 +1,71 @@
-"""Colours and shapes shared by every view: one colour per kind, one shape per ecosystem."""
+"""Colours and shapes shared by every view: one colour per family of kinds, one shape per ecosystem."""
 
 from __future__ import annotations
 
 import hashlib
 
-#: Fill colour per kind (the asserted class's local name). Tools get warm colours by role.
-KIND_COLOURS: dict[str, str] = {
-    "Framework": "#4e79a7",
-    "Library": "#76b7b2",
-    "Release": "#9c755f",
-    "Feature": "#c9c2bd",
-    "ServingTool": "#e15759",
-    "OnDeviceTool": "#f28e2b",
-    "BrowserTool": "#ffbe7d",
-    "ModelHub": "#59a14f",
-    "ModelZoo": "#8cd17d",
-    "HighLevelAPI": "#d37295",
-    "MLPlatform": "#fabfd2",
-    "PipelineComponent": "#f7d6e0",
-    "CloudPlatform": "#b6992d",
-    "JobLauncher": "#f1ce63",
-    "VisionLibrary": "#499894",
-    "TextLibrary": "#86bcb6",
-    "AudioLibrary": "#a0cbe8",
-    "SpeechToolkit": "#6f9fd8",
-    "DataLibrary": "#ff9d9a",
-    "DistributedTrainingTool": "#e17c8a",
-    "VisualizationTool": "#d4a6c8",
-    "EducationalTool": "#fde3a7",
-    "HardwareKit": "#b9a36b",
-    "ApplicationToolkit": "#ffb38a",
-    "Person": "#edc948",
-    "Organization": "#b07aa1",
-    "ResearchLab": "#9d7fc4",
-    "ResearchProject": "#c5b0d5",
-    "Model": "#98df8a",
-    "Technology": "#bab0ac",
-    "ProgrammingLanguage": "#aec7e8",
-    "OnlineService": "#dbdb8d",
+#: A handful of colour families, one fill each: the kind is read from the family's colour and
+#: the legend, the ecosystem from the border and shape. No family fill shares a hue with an
+#: ecosystem border (TensorFlow orange, PyTorch blue) or the purple counterpart lines.
+FAMILIES: dict[str, tuple[str, str]] = {
+    "frameworks": ("Frameworks and libraries", "#34a58e"),
+    "modules": ("Framework modules", "#c7b8ea"),
+    "tools": ("Tools", "#f7d44c"),
+    "hubs": ("Models, hubs and platforms", "#e36f8c"),
+    "people": ("People and organisations", "#a1887f"),
+    "releases": ("Releases and features", "#cbd5e1"),
+    "other": ("Other", "#f5f0e6"),
 }
+
+#: The family of each of the ontology's kinds (the asserted class's local name).
+KIND_FAMILIES: dict[str, str] = {
+    "Framework": "frameworks",
+    "Library": "frameworks",
+    "HighLevelAPI": "frameworks",
+    "VisionLibrary": "frameworks",
+    "TextLibrary": "frameworks",
+    "AudioLibrary": "frameworks",
+    "SpeechToolkit": "frameworks",
+    "DataLibrary": "frameworks",
+    "DomainLibrary": "frameworks",
+    "FrameworkModule": "modules",
+    "ServingTool": "tools",
+    "OnDeviceTool": "tools",
+    "BrowserTool": "tools",
+    "DistributedTrainingTool": "tools",
+    "VisualizationTool": "tools",
+    "EducationalTool": "tools",
+    "HardwareKit": "tools",
+    "ApplicationToolkit": "tools",
+    "PipelineComponent": "tools",
+    "JobLauncher": "tools",
+    "ModelHub": "hubs",
+    "ModelZoo": "hubs",
+    "Model": "hubs",
+    "MLPlatform": "hubs",
+    "CloudPlatform": "hubs",
+    "OnlineService": "hubs",
+    "Person": "people",
+    "Organization": "people",
+    "ResearchLab": "people",
+    "ResearchProject": "people",
+    "Release": "releases",
+    "Feature": "releases",
+    "Technology": "other",
+    "ProgrammingLanguage": "other",
+}
+
+#: Fill colour per kind: its family's.
+KIND_COLOURS: dict[str, str] = {kind: FAMILIES[family][1] for kind, family in KIND_FAMILIES.items()}
 
 #: Border colour and vis-network shape per ecosystem; anything else gets a hashed colour.
 ECOSYSTEM_STYLES: dict[str, tuple[str, str]] = {
     "TensorFlow": ("#e8710a", "square"),
     "PyTorch": ("#1d4ed8", "diamond"),
+    "JAX": ("#111827", "triangle"),
 }
 NO_ECOSYSTEM = "none"
-NEUTRAL_STYLE = ("#4b5563", "dot")
+NEUTRAL_STYLE = ("#9ca3af", "dot")
 OTHER_SHAPE = "triangle"
 
 #: Counterpart line colour by strength.
@@ -59,9 +78,14 @@ def _hashed(name: str) -> str:
     return f"hsl({hue}, 55%, 62%)"
 
 
+def kind_family(kind: str) -> str:
+    """The colour family of a kind: fixed for the ontology's classes, "other" otherwise."""
+    return KIND_FAMILIES.get(kind, "other")
+
+
 def kind_colour(kind: str) -> str:
-    """The fill colour of a kind: fixed for the ontology's classes, stable-hashed otherwise."""
-    return KIND_COLOURS.get(kind) or _hashed(kind)
+    """The fill colour of a kind: its family's."""
+    return FAMILIES[kind_family(kind)][1]
 
 
 def ecosystem_style(ecosystem: str | None) -> tuple[str, str]:

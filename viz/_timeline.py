@@ -24,6 +24,10 @@ LEFT = 230
 RIGHT = 40
 TOP = 56
 LANE_H = 46
+MARKER_GAP = 15  # least distance between two markers' centres in one lane (radius 6, stroke 2.5)
+LINE_H = 13  # one line of marker text (11 px type)
+BLOCK_H = 2 * LINE_H + 2  # a marker's label: what happened, then when
+CHAR_W = 6.6  # a generous width of one 11 px character, so estimated labels never touch
 _DATE = re.compile(r"^(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
@@ -48,6 +52,44 @@ class Event:
     date_text: str = ""
     above: bool = True
     note: str = ""
+    slot: int = 0  # 0 nearest the lane line, then further out
+    what: str = ""  # the short visible label: what happened
+    what_y: float = 0
+    lane_label: str = ""
+    date_y: float = 0
+
+
+def label_width(event: Event) -> float:
+    """The estimated width of an event's two-line label, with a little room either side."""
+    date_line = event.date_text + (f" ({event.note})" if event.note else "")
+    return CHAR_W * max(len(date_line), len(event.what)) + 10
+
+
+def place_labels(events: list[Event]) -> tuple[int, int]:
+    """Put each label of one lane in the nearest free row above or below the line (greedy, by
+    date), so no two labels overlap; an article date goes below and its correction above.
+    Returns how many rows the lane uses above and below."""
+    rows: dict[tuple[bool, int], list[tuple[float, float]]] = {}
+    used_above = used_below = 0
+    for event in sorted(events, key=lambda e: (e.x, e.id)):
+        half = label_width(event) / 2
+        span = (event.x - half, event.x + half)
+        sides = [False, True] if event.corrected else [True, False]
+        placed = False
+        slot = 0
+        while not placed:
+            for above in sides:
+                taken = rows.setdefault((above, slot), [])
+                if all(span[1] <= a or span[0] >= b for a, b in taken):
+                    taken.append(span)
+                    event.above, event.slot, placed = above, slot, True
+                    if above:
+                        used_above = max(used_above, slot + 1)
+                    else:
+                        used_below = max(used_below, slot + 1)
+                    break
+            slot += 1
+    return used_above, used_below
 
 
 @dataclass
@@ -172,32 +214,44 @@ def timeline_figure(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> TimelineFigur
     scale = (WIDTH - LEFT - RIGHT) / span
 
     figure = TimelineFigure()
-    lane_y: dict[str, float] = {}
-    for index, lane in enumerate(lanes_ids):
-        y = TOP + LANE_H * index + LANE_H / 2
-        lane_y[lane] = y
-        label = str(graph.nodes[lane]["label"]) if lane in graph else lane
-        figure.lanes.append(Lane(lane, label, y, ecosystem_style(ecosystem(lane))[0]))
-    figure.axis_y = TOP + LANE_H * len(lanes_ids) + 8
-    figure.height = figure.axis_y + 60
-    figure.ticks = [(LEFT + (year - start) * scale, str(year)) for year in range(start, end + 1)]
-
-    last_above: dict[str, bool] = {}
     for event in events:
         event.x = round(LEFT + ((date_value(event.date) or start) - start) * scale, 1)
-        event.y = lane_y[event.lane]
         event.colour = ecosystem_style(ecosystem(event.lane))[0]
         event.date_text = date_text(event.date)
-        # labels alternate above and below; an article date sits below, its correction above
-        if event.corrected or event.corrects:
-            event.above = not event.corrected
-        else:
-            event.above = not last_above.get(event.lane, False)
-        last_above[event.lane] = event.above
+        event.what = event.kind[:1].upper() + event.kind[1:] if event.kind else "Event"
         if event.corrected:
             event.note = "article" if event.graph.startswith("article") else "earlier"
         elif event.corrects:
             event.note = "corrected"
+    # markers of one lane closer than MARKER_GAP are pushed apart (later ones to the right), so
+    # two events a month apart stay two markers
+    last_x: dict[str, float] = {}
+    for event in sorted(events, key=lambda e: (e.x, e.id)):
+        if event.lane in last_x and event.x - last_x[event.lane] < MARKER_GAP:
+            event.x = round(last_x[event.lane] + MARKER_GAP, 1)
+        last_x[event.lane] = event.x
+    lane_y: dict[str, float] = {}
+    top = float(TOP) - 10
+    for lane in lanes_ids:
+        above, below = place_labels([e for e in events if e.lane == lane])
+        y = top + max(LANE_H / 2, 10 + BLOCK_H * above)
+        lane_y[lane] = y
+        top = y + max(LANE_H / 2, 8 + BLOCK_H * below)
+        label = str(graph.nodes[lane]["label"]) if lane in graph else lane
+        figure.lanes.append(Lane(lane, label, y, ecosystem_style(ecosystem(lane))[0]))
+    lane_labels = {lane.id: lane.label for lane in figure.lanes}
+    for event in events:
+        event.y = lane_y[event.lane]
+        event.lane_label = lane_labels[event.lane]
+        if event.above:  # what happened, then the date nearest the marker
+            event.date_y = event.y - 10 - BLOCK_H * event.slot
+            event.what_y = event.date_y - LINE_H
+        else:
+            event.what_y = event.y + 18 + BLOCK_H * event.slot
+            event.date_y = event.what_y + LINE_H
+    figure.axis_y = top + 8
+    figure.height = figure.axis_y + 60
+    figure.ticks = [(LEFT + (year - start) * scale, str(year)) for year in range(start, end + 1)]
     figure.events = events
     for event in events:
         for relation, target in (("corrects", event.corrects), ("confirms", event.confirms)):
@@ -228,4 +282,5 @@ def event_json(event: Event) -> dict[str, Any]:
         "lane": event.lane,
         "corrects": event.corrects,
         "corrected": event.corrected,
+        "what": event.what,
     }

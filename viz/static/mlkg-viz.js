@@ -91,6 +91,21 @@
   var container = document.getElementById("network");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
 
+  // vis hides its tooltip only on a later move over the canvas: leaving the canvas (to the
+  // panels, off the page) or blurring a node must hide it too, or it stays on screen.
+  function hideTooltip() {
+    var handler = network.interactionHandler;
+    if (handler && handler.popupTimer) { window.clearTimeout(handler.popupTimer); handler.popupTimer = undefined; }
+    if (handler && handler.popup) handler.popup.hide();
+    if (handler) handler.popupObj = undefined;
+  }
+  container.addEventListener("mouseleave", hideTooltip);
+  container.addEventListener("pointerleave", hideTooltip);
+  network.on("blurNode", hideTooltip);
+  network.on("blurEdge", hideTooltip);
+  network.on("dragStart", hideTooltip);
+  network.on("zoom", hideTooltip);
+
   // Large graphs: tooltips built only when first hovered.
   if (data.large) {
     network.on("hoverNode", function (p) {
@@ -273,10 +288,32 @@
     document.documentElement.dataset.focused = "";
     // vis animates frame by frame, so on a large graph (slow frames) a jump is quicker
     var duration = opts.instant || data.large ? 0 : 350;
-    network.focus(id, { scale: data.large ? 1.0 : 1.3, animation: duration ? { duration: duration, easingFunction: "easeInOutQuad" } : false });
+    network.moveTo({ position: network.getPositions([id])[id], scale: frameScale(id),
+      animation: duration ? { duration: duration, easingFunction: "easeInOutQuad" } : false });
     // "animationFinished" is not always emitted (e.g. when the camera is already there).
     window.setTimeout(function () { if (animating && state.focus === id) onFocused(id); }, duration ? duration + 2000 : 0);
     updateUrl();
+  }
+  // The zoom that keeps the focused node centred with its shown neighbours (counterparts
+  // included) inside the canvas: close up when they are near, further out when they are not.
+  var FOCUS_MAX_SCALE = 1.3;
+  var FRAME_MARGIN = 60; // px kept free at each edge for the neighbours' labels
+  function frameScale(id) {
+    if (data.large) return 1.0;
+    var centre = network.getPositions([id])[id];
+    var near = Array.from(adjacency[id]).filter(function (o) { var n = nodes.get(o); return n && !n.hidden; });
+    var halfW = Math.max(40, container.clientWidth / 2 - FRAME_MARGIN);
+    var halfH = Math.max(40, container.clientHeight / 2 - FRAME_MARGIN);
+    var scale = FOCUS_MAX_SCALE;
+    var positions = network.getPositions(near);
+    near.forEach(function (o) {
+      var p = positions[o];
+      if (!p) return;
+      var dx = Math.abs(p.x - centre.x), dy = Math.abs(p.y - centre.y);
+      if (dx > 0) scale = Math.min(scale, halfW / dx);
+      if (dy > 0) scale = Math.min(scale, halfH / dy);
+    });
+    return Math.max(scale, 0.05);
   }
   function onFocused(id) {
     animating = false;
@@ -352,16 +389,25 @@
   var legendEcos = document.getElementById("legend-ecosystems");
   function renderLegends() {
     legendKinds.textContent = "";
+    var lastFamily = null;
+    var familyLabels = {};
+    data.families.forEach(function (f) { familyLabels[f.id] = f.label; });
     data.kinds.forEach(function (k) {
-      var li = el("li");
+      if (k.family !== lastFamily) {
+        lastFamily = k.family;
+        var head = el("li", null, "legend-family");
+        var fsw = el("span", null, "swatch");
+        fsw.style.background = k.colour;
+        head.appendChild(fsw);
+        head.appendChild(el("span", familyLabels[k.family] || k.family));
+        legendKinds.appendChild(head);
+      }
+      var li = el("li", null, "legend-kind");
       var b = el("button", null, "legend-item");
       b.type = "button";
       b.dataset.kind = k.id;
       var shown = !state.hiddenKinds.has(k.id);
       b.setAttribute("aria-pressed", shown ? "true" : "false");
-      var sw = el("span", null, "swatch");
-      sw.style.background = k.colour;
-      b.appendChild(sw);
       b.appendChild(el("span", k.label));
       b.appendChild(el("span", " " + k.count, "muted"));
       b.addEventListener("click", function () {
