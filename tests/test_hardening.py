@@ -326,8 +326,14 @@ def test_the_answer_cache_is_bounded_in_bytes(oxigraph_kg: KnowledgeGraph) -> No
 
 
 def _workers(server: LiveServer) -> set[int]:
+    """Worker pids: the leaves under the zygote (one may vanish while we look: that is the point)."""
     root = psutil.Process(server.process.pid)
-    return {p.pid for p in root.children(recursive=True) if p.ppid() != root.pid and not p.children()}
+    out = set()
+    for proc in root.children(recursive=True):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            if proc.ppid() != root.pid and not proc.children():
+                out.add(proc.pid)
+    return out
 
 
 def test_a_client_that_leaves_stops_its_query_at_once(tight: LiveServer) -> None:

@@ -9,6 +9,7 @@ hint the form cannot take falls back to Accept (SPARQLWrapper then sends ``*/*``
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 import warnings
@@ -131,7 +132,12 @@ def _worker_pids(server: LiveServer) -> set[int]:
     import psutil
 
     root = psutil.Process(server.process.pid)
-    return {p.pid for p in root.children(recursive=True) if p.ppid() != root.pid and not p.children()}
+    out = set()
+    for proc in root.children(recursive=True):
+        with contextlib.suppress(psutil.NoSuchProcess):  # a worker may end while we look
+            if proc.ppid() != root.pid and not proc.children():
+                out.add(proc.pid)
+    return out
 
 
 def test_an_engine_fault_is_a_503_and_the_text_is_not_retried(server: LiveServer) -> None:
