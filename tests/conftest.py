@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -176,6 +177,21 @@ class LiveServer:
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError("mlkg serve did not answer /health within 60 s")
+
+    def worker_pids(self) -> set[int]:
+        """The query workers: the leaves under the zygote (the server's grandchildren and below).
+
+        A worker may end while it is being listed (a killed query): it is then left out.
+        """
+        import psutil
+
+        root = psutil.Process(self.process.pid)
+        out = set()
+        for proc in root.children(recursive=True):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                if proc.ppid() != root.pid and not proc.children():
+                    out.add(proc.pid)
+        return out
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -325,19 +325,8 @@ def test_the_answer_cache_is_bounded_in_bytes(oxigraph_kg: KnowledgeGraph) -> No
 # -- 5. a client that leaves frees its worker -------------------------------------------------
 
 
-def _workers(server: LiveServer) -> set[int]:
-    """Worker pids: the leaves under the zygote (one may vanish while we look: that is the point)."""
-    root = psutil.Process(server.process.pid)
-    out = set()
-    for proc in root.children(recursive=True):
-        with contextlib.suppress(psutil.NoSuchProcess):
-            if proc.ppid() != root.pid and not proc.children():
-                out.add(proc.pid)
-    return out
-
-
 def test_a_client_that_leaves_stops_its_query_at_once(tight: LiveServer) -> None:
-    before = _workers(tight)
+    before = tight.worker_pids()
     body = str(httpx.QueryParams({"query": RUNAWAY})).encode()
     with socket.create_connection(("127.0.0.1", tight.port), timeout=5) as conn:
         conn.sendall(
@@ -346,9 +335,9 @@ def test_a_client_that_leaves_stops_its_query_at_once(tight: LiveServer) -> None
         )
         time.sleep(0.5)  # the runaway is running in a worker now
     left = time.monotonic()
-    while time.monotonic() - left < LIMIT - 1 and before <= _workers(tight):
+    while time.monotonic() - left < LIMIT - 1 and before <= tight.worker_pids():
         time.sleep(0.05)
-    assert not before <= _workers(tight), "no worker was stopped after the client left"
+    assert not before <= tight.worker_pids(), "no worker was stopped after the client left"
     assert time.monotonic() - left < 1.5
 
 

@@ -9,7 +9,6 @@ hint the form cannot take falls back to Accept (SPARQLWrapper then sends ``*/*``
 
 from __future__ import annotations
 
-import contextlib
 import random
 import time
 import warnings
@@ -128,18 +127,6 @@ def test_a_format_the_form_cannot_take_falls_back_to_accept(server: LiveServer) 
     )
 
 
-def _worker_pids(server: LiveServer) -> set[int]:
-    import psutil
-
-    root = psutil.Process(server.process.pid)
-    out = set()
-    for proc in root.children(recursive=True):
-        with contextlib.suppress(psutil.NoSuchProcess):  # a worker may end while we look
-            if proc.ppid() != root.pid and not proc.children():
-                out.add(proc.pid)
-    return out
-
-
 def test_an_engine_fault_is_a_503_and_the_text_is_not_retried(server: LiveServer) -> None:
     """Oxigraph aborts (a Rust panic) sorting some mixes of typed and plain literals."""
     pick = random.Random(1)  # a fixed mixture that makes Oxigraph 0.5.13's sort panic
@@ -153,10 +140,10 @@ def test_an_engine_fault_is_a_503_and_the_text_is_not_retried(server: LiveServer
     if first.status_code == 200:
         pytest.fail("this Oxigraph no longer aborts on the mixed ORDER BY: pick another fault")
     assert first.status_code == 503 and "engine fault" in first.text, first.text
-    before = _worker_pids(server)
+    before = server.worker_pids()
     started = time.monotonic()
     again = httpx.get(server.url + "/sparql", params={"query": query}, timeout=30)
     assert again.status_code == 503 and time.monotonic() - started < 0.5
-    assert _worker_pids(server) == before, "the retry ended another worker"
+    assert server.worker_pids() == before, "the retry ended another worker"
     cheap = httpx.get(server.url + "/sparql", params={"query": f"ASK {{ ?s ?p ?o }} # {time.time_ns()}"})
     assert cheap.status_code == 200
