@@ -212,8 +212,6 @@ def _answer(kg: KnowledgeGraph, job: _Job, max_result_bytes: int | None = None) 
         result = kg.query(
             sparql, default_graphs=default_graphs, named_graphs=named_graphs, row_limit=row_limit
         )
-        if result.truncated:
-            result = replace(result, truncation=Truncation(row_limit=row_limit))
         if max_result_bytes:
             result, body = serialize_within(result, media_type, max_result_bytes)
         else:

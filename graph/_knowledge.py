@@ -18,7 +18,7 @@ from ._errors import MlkgError, QueryRefused, QueryTooLarge, ValidationError, Vi
 from ._inference import materialise
 from ._loading import INFERRED_GRAPH, SourceFile, discover, fingerprint, load_files
 from ._outbound import extension_functions, service_targets
-from ._results import QueryResult, Term
+from ._results import QueryResult, Term, Truncation
 from ._sparql_text import inspect_sparql
 
 EngineName = Literal["oxigraph", "rdflib", "remote"]
@@ -190,13 +190,16 @@ class KnowledgeGraph:
             name: ox.Literal(value) if isinstance(value, str) else value
             for name, value in (bindings or {}).items()
         }
-        return self.engine.query(
+        result = self.engine.query(
             sparql,
             substitutions=substitutions,
             default_graphs=default_graphs,
             named_graphs=named_graphs,
             row_limit=row_limit,
         )
+        if result.truncated and result.truncation is None:  # the engines know only that a cap cut it
+            result = replace(result, truncation=Truncation(row_limit=row_limit))
+        return result
 
     def check_allowed(self, sparql: str) -> None:
         """Refuse, from a linear-time look at the text, what this read-only service never runs:

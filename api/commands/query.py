@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 import threading
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -85,7 +84,7 @@ def run_bounded(kg: KnowledgeGraph, text: str, timeout: float | None, settings: 
     The engine cannot be interrupted, so the query runs in a daemon thread and the process
     exits on the spot at the limit (this is a one-shot command; nothing else is lost).
     """
-    from mlkg.graph import MlkgError, QueryTimeout, Truncation
+    from mlkg.graph import MlkgError, QueryTimeout
     from mlkg.graph._sandbox import deny_network, limit_memory
 
     limit = timeout if timeout is not None else settings.query_timeout
@@ -98,10 +97,7 @@ def run_bounded(kg: KnowledgeGraph, text: str, timeout: float | None, settings: 
 
     def work() -> None:
         try:
-            answer = kg.query(text, row_limit=settings.row_limit)
-            if answer.truncated:
-                answer = replace(answer, truncation=Truncation(row_limit=settings.row_limit))
-            outcome.append(answer)
+            outcome.append(kg.query(text, row_limit=settings.row_limit))
         except BaseException as err:  # handed to the main thread as is
             outcome.append(err)
 
