@@ -25,7 +25,8 @@ from mlkg.api.settings import Settings
 from mlkg.graph import ENGINES, GRAPH_MEDIA_TYPES, SOLUTION_MEDIA_TYPES, KnowledgeGraph
 from mlkg.ontology import GRAPH
 
-W3C = Path(__file__).resolve().parents[2] / "shared" / "w3c" / "sparql11-protocol"
+#: Vendored from the W3C test suite (licence in tests/fixtures/w3c/LICENSE.md): a clone runs alone.
+W3C = Path(__file__).resolve().parent / "fixtures" / "w3c" / "sparql11-protocol"
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = rdflib.Namespace("http://www.w3.org/2011/http#")
 CNT = rdflib.Namespace("http://www.w3.org/2011/content#")
