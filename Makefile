@@ -13,8 +13,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
 
-# Dependencies: reinstalled only when pyproject.toml changes.
+# Dependencies, reinstalled only when pyproject.toml changes: `make serve` needs the runtime ones
+# only; the test extra (Playwright, keras, schemathesis, ...) is installed by the targets that test.
 $(VENV)/.deps: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e . --config-settings editable_mode=strict
+	touch $@
+
+$(VENV)/.test-deps: pyproject.toml $(VENV)/.deps
 	$(BIN)/pip install --quiet -e '.[test]' --config-settings editable_mode=strict
 	touch $@
 
@@ -28,37 +33,37 @@ link: $(VENV)/.deps
 		mv $(VENV)/.files.new $(VENV)/.files; \
 	fi
 
-install: link
+install: link $(VENV)/.test-deps
 
 serve: link
 	$(BIN)/mlkg serve --host $(HOST) --port $(PORT) $(ARGS)
 
-lint: link
+lint: link $(VENV)/.test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: link
+typecheck: link $(VENV)/.test-deps
 	$(BIN)/mypy -p mlkg.graph -p mlkg.ontology -p mlkg.api -p mlkg.viz
 
-pytest: link
+pytest: link $(VENV)/.test-deps
 	$(BIN)/pytest $(ARGS)
 
 test: lint typecheck pytest
 
 # The derived layer graph/data/keras-functions.ttl, regenerated from the keras version pinned in
 # the `keras` extra (read with ast; no TensorFlow, torch or JAX needed). The tests check it.
-data: link
+data: link $(VENV)/.test-deps
 	$(BIN)/python -m mlkg.graph._keras_ops
 
 # Load soak: 50 clients x 60 s, without and then with a runaway query in flight, then beside a
 # hostile mix (memory bombs, disconnecting runaways, stalled heads); prints requests/s, p50/p99,
 # errors, peak memory, recovery time and the client's own ceiling. ARGS passes options (--url, ...).
-soak: link
+soak: link $(VENV)/.test-deps
 	$(BIN)/python tests/soak.py --clients 50 --duration 60 $(ARGS)
 
 # Benchmarks (bench/README.md): the `bench` extra (rdflib-endpoint, matplotlib) into the venv, and
 # wrk + hyperfine from Debian where we may install them (else bench/ falls back to Python client processes).
-$(VENV)/.bench-deps: pyproject.toml | $(VENV)/.deps
+$(VENV)/.bench-deps: pyproject.toml $(VENV)/.test-deps
 	$(BIN)/pip install --quiet -e '.[test,bench]' --config-settings editable_mode=strict
 	touch $@
 
