@@ -46,12 +46,9 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _service_counterparts(kg: Any) -> Callable[[str], int] | None:
-    """``mlkg.graph.counterparts`` as the REST route calls it, where that function exists yet."""
-    try:
-        from mlkg.graph import EntityRef, counterparts  # type: ignore[attr-defined]
-    except ImportError:
-        return None
+def _service_counterparts(kg: Any) -> Callable[[str], int]:
+    """``mlkg.graph.counterparts`` as the REST route calls it."""
+    from mlkg.graph import EntityRef, counterparts
 
     def run(iri: str) -> int:
         ref = EntityRef(iri.rsplit("/", 1)[-1], iri, iri.rsplit("/", 1)[-1], "Tool", None)
@@ -90,9 +87,7 @@ def measure_one(engine: str, data: Path, frameworks: int, budget: float) -> dict
         "counterpart": lambda t: len(kg.query(counterpart_query(t)).rows),
         "counterpart_bound": lambda t: len(kg.query(bound_text, bindings={"tool": ox.NamedNode(t)}).rows),
     }
-    service = _service_counterparts(kg)
-    if service is not None:
-        ways["counterpart_service"] = service
+    ways["counterpart_service"] = _service_counterparts(kg)
     for way, run in ways.items():
         times: list[float] = []
         way_deadline = time.perf_counter() + budget / len(ways)

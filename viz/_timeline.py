@@ -10,7 +10,7 @@ import calendar
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ._style import NO_ECOSYSTEM, ecosystem_style
 
@@ -270,17 +270,3 @@ def timeline_figure(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> TimelineFigur
         seen.setdefault(name, row.colour)
     figure.legend = list(seen.items())
     return figure
-
-
-def event_json(event: Event) -> dict[str, Any]:
-    """An event as plain data (for tests and APIs)."""
-    return {
-        "id": event.id,
-        "label": event.label,
-        "date": event.date,
-        "about": event.about,
-        "lane": event.lane,
-        "corrects": event.corrects,
-        "corrected": event.corrected,
-        "what": event.what,
-    }
