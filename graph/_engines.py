@@ -132,8 +132,9 @@ class OxigraphEngine:
                 return QueryResult.ask(bool(answer))
             if isinstance(answer, ox.QuerySolutions):
                 names = [v.value for v in answer.variables]
-                rows = (tuple(solution[n] for n in names) for solution in answer)
-                return collect(names, rows, row_limit)
+                # A solution iterates over its values in the variables' order (None where
+                # unbound): half the cost of looking each variable up by name.
+                return collect(names, map(tuple, answer), row_limit)
             return collect_triples(answer, row_limit)
         except SyntaxError as err:
             raise oxigraph_syntax_error(err) from None

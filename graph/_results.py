@@ -316,18 +316,37 @@ def term_to_json(term: Term | ox.Triple) -> dict[str, object]:
     }
 
 
+class _JsonTerms(dict[object, str]):
+    """Each term's SPARQL-JSON text, written once and kept: an answer repeats its terms, and
+    answers over one graph draw on the same few thousand. Bounded: emptied when it grows past
+    ``_JSON_TERMS_MAX`` entries, so user-made literals cannot grow it without end."""
+
+    def __missing__(self, term: object) -> str:
+        if len(self) >= _JSON_TERMS_MAX:
+            self.clear()
+        text = json.dumps(term_to_json(term), ensure_ascii=False)  # type: ignore[arg-type]
+        self[term] = text
+        return text
+
+
+_JSON_TERMS_MAX = 65_536
+_json_terms = _JsonTerms()
+
+
 def _write_json(result: QueryResult) -> bytes:
     if result.kind == "boolean":
         return json.dumps({"head": {}, "boolean": bool(result.boolean)}).encode()
     names = result.variables
-    bindings = [
-        {n: term_to_json(v) for n, v in zip(names, row, strict=True) if v is not None} for row in result.rows
-    ]
-    doc: dict[str, object] = {"head": {"vars": list(names)}}
-    if result.truncation is not None:  # between "head" and "results": parsers skip it
-        doc["truncated"] = result.truncation.as_json()
-    doc["results"] = {"bindings": bindings}
-    return json.dumps(doc, ensure_ascii=False).encode()
+    keys = [json.dumps(n, ensure_ascii=False) + ":" for n in names]
+    terms = _json_terms
+    rows = ",".join(
+        "{" + ",".join(key + terms[v] for key, v in zip(keys, row, strict=True) if v is not None) + "}"
+        for row in result.rows
+    )
+    head = json.dumps({"vars": list(names)}, ensure_ascii=False)
+    # "truncated" goes between "head" and "results": parsers that do not know it skip it.
+    cut = "" if result.truncation is None else ',"truncated":' + json.dumps(result.truncation.as_json())
+    return f'{{"head":{head}{cut},"results":{{"bindings":[{rows}]}}}}'.encode()
 
 
 def escape(text: str) -> str:
