@@ -37,6 +37,9 @@ class Request:
     name: str
     path: str
     accept: str = "*/*"
+    unique: bool = False
+    """Make every send a never-seen query text: a URL-encoded ``\\n#<sender>-<n>`` comment is
+    appended to the path (whose last parameter is the query), so no answer cache can serve it."""
 
 
 def sparql_request(name: str, endpoint_path: str, query: str, *, graph: bool = False) -> Request:
@@ -67,6 +70,11 @@ _LUA = """
 local reqs = {%(requests)s}
 local formatted = {}
 local counter = 0
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("sender", threads)
+end
 function init(args)
   for i, r in ipairs(reqs) do
     formatted[i] = wrk.format("GET", r[1], {["Accept"] = r[2], ["Host"] = "%(host)s"})
@@ -74,7 +82,13 @@ function init(args)
 end
 function request()
   counter = counter + 1
-  return formatted[(counter %% #formatted) + 1]
+  local i = (counter %% #formatted) + 1
+  local r = reqs[i]
+  if r[3] then
+    local path = r[1] .. "%%0A%%23" .. tostring(sender) .. "-" .. tostring(counter)
+    return wrk.format("GET", path, {["Accept"] = r[2], ["Host"] = "%(host)s"})
+  end
+  return formatted[i]
 end
 function done(summary, latency, requests)
   local e = summary.errors
@@ -94,7 +108,10 @@ def _lua_string(text: str) -> str:
 
 def _drive_wrk(base_url: str, requests: list[Request], duration: float, connections: int) -> dict[str, Any]:
     host = urlsplit(base_url).netloc
-    table = ", ".join(f"{{{_lua_string(r.path)}, {_lua_string(r.accept)}}}" for r in requests)
+    table = ", ".join(
+        f"{{{_lua_string(r.path)}, {_lua_string(r.accept)}, {'true' if r.unique else 'false'}}}"
+        for r in requests
+    )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(_LUA % {"requests": table, "host": host})
     try:
@@ -145,9 +162,10 @@ def _client(base_url: str, requests: list[Request], offset: int, deadline: float
     while time.time() < deadline:
         req = requests[i % len(requests)]
         i += 1
+        path = f"{req.path}%0A%23{offset}-{i}" if req.unique else req.path
         start = time.perf_counter()
         try:
-            conn.request("GET", req.path, headers={"Accept": req.accept})
+            conn.request("GET", path, headers={"Accept": req.accept})
             response = conn.getresponse()
             response.read()
             if response.status >= 300:

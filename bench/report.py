@@ -47,13 +47,14 @@ def markdown(results: dict[str, Any]) -> str:
             "| query | " + " | ".join(f"{n} req/s (p50 / p99 ms)" for n in names) + " |",
             "|---|" + "---|" * len(names),
         ]
-        for query in ("mix", *NAMES):
+        titles = {"mix": "**mix, repeated texts**", "mix_fresh": "**mix, every text new**"}
+        for query in ("mix", "mix_fresh", *NAMES):
             cells = []
             for n in names:
-                r = got[n]["mix"] if query == "mix" else got[n]["per_query"][query]
+                r = got[n][query] if query in titles else got[n]["per_query"][query]
                 err = f", {r['errors']} errors" if r["errors"] else ""
                 cells.append(f"{_f(r['rps'], 0)} ({_f(r['p50_ms'], 2)} / {_f(r['p99_ms'], 2)}{err})")
-            lines.append(f"| {'**mix**' if query == 'mix' else query} | " + " | ".join(cells) + " |")
+            lines.append(f"| {titles.get(query, query)} | " + " | ".join(cells) + " |")
         lines += [
             "",
             "| server | triples | start-up s | RSS MB (whole process tree) |",
@@ -66,16 +67,33 @@ def markdown(results: dict[str, Any]) -> str:
         for key, ratio in comparison.get("ratios", {}).items():
             lines += [
                 "",
-                f"Throughput ratio {key}: **mix {ratio['mix_rps']:.2f}x**; "
-                + ", ".join(f"{q} {ratio[q]:.2f}x" for q in NAMES),
+                f"Throughput ratio {key}: **mix {ratio['mix_rps']:.2f}x, every text new "
+                f"{ratio['mix_fresh_rps']:.2f}x**; " + ", ".join(f"{q} {ratio[q]:.2f}x" for q in NAMES),
             ]
-        if "mlkg" in got and "rest_counterparts" in got["mlkg"]:
-            r = got["mlkg"]["rest_counterparts"]
+        rest_rows = {
+            "rest_counterparts": "`GET /api/counterparts?tool=...` (6 names)",
+            "rest_search": "`GET /api/search?q=...` (6 texts)",
+            "entity_page": "`GET /entity/{id}` HTML (6 entities)",
+        }
+        ours = [n for n in names if n.startswith("mlkg")]
+        if ours and "rest_counterparts" in got[ours[0]]:
             lines += [
                 "",
-                f"Our REST `GET /api/counterparts?tool=...` (6 names in rotation): {_f(r['rps'], 0)} req/s, "
-                f"p50 {_f(r['p50_ms'], 2)} ms, p99 {_f(r['p99_ms'], 2)} ms, errors {r['errors']}.",
+                "| our route, requests in rotation | "
+                + " | ".join(f"{n} req/s (p50 / p99 ms)" for n in ours)
+                + " |",
+                "|---|" + "---|" * len(ours),
             ]
+            for row, title in rest_rows.items():
+                cells = []
+                for n in ours:
+                    r = got[n].get(row)
+                    if r is None:
+                        cells.append("–")
+                        continue
+                    err = f", {r['errors']} errors" if r["errors"] else ""
+                    cells.append(f"{_f(r['rps'], 0)} ({_f(r['p50_ms'], 2)} / {_f(r['p99_ms'], 2)}{err})")
+                lines.append(f"| {title} | " + " | ".join(cells) + " |")
         for n, why in comparison.get("skipped", {}).items():
             lines += ["", f"Not measured: {n}: {why}"]
         lines.append("")

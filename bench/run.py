@@ -2,7 +2,7 @@
 
 Writes bench/results/latest.json, latest.md and latest.png (see bench/README.md).
 
-    python bench/run.py                       # the full run (~10 min on 2 cores)
+    python bench/run.py                       # the full run (~6 min on 2 cores)
     python bench/run.py --quick               # a tiny run for the test suite (seconds)
     python bench/run.py --sizes 10000 100000 --duration 10
     python bench/run.py --no-compare          # scaling only, no servers
@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,8 @@ import servers  # noqa: E402
 
 ENGINES = ("oxigraph", "rdflib")
 REST_NAMES = ("tflite", "TorchServe", "TF Serving", "PyTorch Lightning", "PyTorch Hub", "tfjs")
+SEARCH_TEXTS = ("serv", "torch", "lite", "data", "gelu", "keras")
+ENTITY_IDS = ("TensorFlowLite", "TorchServe", "PyTorch", "JAX", "Keras", "Flax")
 SERVER_CLASSES = {
     "mlkg": servers.MlkgServer,
     # The same service with its answer cache off: every request runs the query again, as
@@ -131,12 +134,24 @@ def count_triples(server: servers.Server) -> int:
         return int(json.load(r)["results"]["bindings"][0]["n"]["value"])
 
 
-def mix_requests(path: str) -> list[load.Request]:
+def mix_requests(path: str, *, unique: bool = False) -> list[load.Request]:
+    """The six queries as requests; ``unique``: every send a never-seen text (a trailing comment)."""
     mix = queries.query_mix(queries.SHIPPED)
     return [
-        load.sparql_request(name, path, text, graph=name in ("construct", "describe"))
+        replace(load.sparql_request(name, path, text, graph=name in ("construct", "describe")), unique=unique)
         for name, text in mix.items()
     ]
+
+
+#: Our REST and page routes measured beside /sparql: (row name, paths in rotation, Accept).
+REST_ROWS: dict[str, tuple[list[str], str]] = {
+    "rest_counterparts": (
+        ["/api/counterparts?" + urlencode({"tool": n}) for n in REST_NAMES],
+        "application/json",
+    ),
+    "rest_search": (["/api/search?" + urlencode({"q": q}) for q in SEARCH_TEXTS], "application/json"),
+    "entity_page": ([f"/entity/{e}" for e in ENTITY_IDS], "text/html"),
+}
 
 
 def measure_server(server: servers.Server, args: argparse.Namespace, driver: str) -> dict[str, Any]:
@@ -146,19 +161,18 @@ def measure_server(server: servers.Server, args: argparse.Namespace, driver: str
         out["bulk_load_s"] = server.load_s
     load.drive(driver, server.base_url, requests, args.warmup, args.connections)  # warm-up, not kept
     out["mix"] = load.drive(driver, server.base_url, requests, args.duration, args.connections)
+    # Every text new: what a service sees from parameterised queries, edits and query builders.
+    fresh = mix_requests(server.query_path, unique=True)
+    out["mix_fresh"] = load.drive(driver, server.base_url, fresh, args.duration, args.connections)
     out["per_query"] = {
         r.name: load.drive(driver, server.base_url, [r], args.query_duration, args.connections)
         for r in requests
     }
     out["rss_mb"] = server.rss_mb()
     if isinstance(server, servers.MlkgServer):
-        rest = [
-            load.Request("rest", "/api/counterparts?" + urlencode({"tool": n}), "application/json")
-            for n in REST_NAMES
-        ]
-        out["rest_counterparts"] = load.drive(
-            driver, server.base_url, rest, args.query_duration, args.connections
-        )
+        for row, (paths, accept) in REST_ROWS.items():
+            rest = [load.Request(row, path, accept) for path in paths]
+            out[row] = load.drive(driver, server.base_url, rest, args.query_duration, args.connections)
     log(
         f"  {server.name}: mix {out['mix']['rps']:.0f} req/s, p50 {out['mix']['p50_ms']:.1f} ms, "
         f"p99 {out['mix']['p99_ms']:.1f} ms, errors {out['mix']['errors']}"
@@ -211,6 +225,8 @@ def run_servers(args: argparse.Namespace, cache: Path, driver: str) -> dict[str,
             if other in got:
                 ratios[f"{ours}/{other}"] = {
                     "mix_rps": got[ours]["mix"]["rps"] / max(got[other]["mix"]["rps"], 1e-9),
+                    "mix_fresh_rps": got[ours]["mix_fresh"]["rps"]
+                    / max(got[other]["mix_fresh"]["rps"], 1e-9),
                     **{
                         name: got[ours]["per_query"][name]["rps"]
                         / max(got[other]["per_query"][name]["rps"], 1e-9)
