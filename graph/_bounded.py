@@ -244,25 +244,33 @@ def _worker_loop(kg: KnowledgeGraph, conn: Connection, limits: WorkerLimits) -> 
             return  # the heap may be in a poor state: the parent starts a fresh worker
 
 
-def _zygote_main(config: GraphConfig, control: Connection, handoff: Connection, limits: WorkerLimits) -> None:
-    """Open the graph once, without network, then fork a worker per request.
+def _zygote_main(
+    source: GraphConfig | KnowledgeGraph, control: Connection, handoff: Connection, limits: WorkerLimits
+) -> None:
+    """Hold the graph, without network, and fork a worker per request.
 
+    ``source`` is the loaded graph itself when the zygote was forked from the server (it
+    shares the server's memory and loads nothing), or the configuration to open it from.
     Each worker is a copy-on-write fork: it shares the loaded graph's memory with the zygote
     and every other worker, starts in milliseconds, and never parses the data again. The
     zygote is single-threaded when it forks (pyoxigraph starts no threads to load or query).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     _die_with_parent()
-    # Before any data is read; inherited by every worker. An operator who allowed SERVICE
+    from ._knowledge import GraphConfig, KnowledgeGraph
+
+    config = source if isinstance(source, GraphConfig) else source.config
+    # Before any query runs; inherited by every worker. An operator who allowed SERVICE
     # hosts asked for outbound requests, so there the full-parse check is the only layer.
     sandboxed = deny_network() if not config.allowed_service_hosts else False
-    from ._knowledge import KnowledgeGraph
-
-    try:
-        kg = KnowledgeGraph.open(replace(config, store_path=None), validate=False)
-    except Exception as err:
-        control.send(("failed", f"{type(err).__name__}: {err}"))
-        return
+    if isinstance(source, KnowledgeGraph):
+        kg = source
+    else:
+        try:
+            kg = KnowledgeGraph.open(replace(config, store_path=None), validate=False)
+        except Exception as err:
+            control.send(("failed", f"{type(err).__name__}: {err}"))
+            return
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished workers
     channel = socket.socket(fileno=os.dup(handoff.fileno()))
     control.send(("ready", sandboxed))
@@ -328,12 +336,14 @@ class _Worker:
 class _Zygote:
     """The process that holds the loaded graph and forks workers from it on request."""
 
-    def __init__(self, context: BaseContext, config: GraphConfig, limits: WorkerLimits) -> None:
+    def __init__(
+        self, context: BaseContext, source: GraphConfig | KnowledgeGraph, limits: WorkerLimits
+    ) -> None:
         self.control, child_control = multiprocessing.Pipe()
         self.handoff, child_handoff = multiprocessing.Pipe()
         self.process: BaseProcess = context.Process(  # type: ignore[attr-defined]
             target=_zygote_main,
-            args=(config, child_control, child_handoff, limits),
+            args=(source, child_control, child_handoff, limits),
             daemon=True,
             name="mlkg-query-zygote",
         )
@@ -426,13 +436,27 @@ class BoundedQueryRunner:
 
     # -- life cycle ----------------------------------------------------------------------
     def start(self) -> None:
-        """Load the graph in the zygote and fork the first workers from it."""
+        """Start the zygote and fork the first workers from it.
+
+        A single-threaded caller holding an in-memory graph (``mlkg serve`` before it starts
+        serving) forks the zygote from itself: it shares the loaded graph, so start-up costs
+        milliseconds and the graph's memory is held once. Otherwise (threads running, where a
+        fork could copy a lock held mid-operation; or an on-disk store, whose files one
+        process holds) a clean fork server starts the zygote, which loads the data itself.
+        """
         if self.in_process:
             return
-        context = multiprocessing.get_context("forkserver")
-        preload = ["mlkg.graph", "pyoxigraph"] + (["rdflib"] if self.kg.config.engine == "rdflib" else [])
-        context.set_forkserver_preload(preload)
-        zygote = _Zygote(context, self.kg.config, self.limits)
+        source: GraphConfig | KnowledgeGraph
+        context: BaseContext
+        if threading.active_count() == 1 and self.kg.config.store_path is None:
+            context = multiprocessing.get_context("fork")
+            source = self.kg
+        else:
+            context = multiprocessing.get_context("forkserver")
+            preload = ["mlkg.graph", "pyoxigraph"] + (["rdflib"] if self.kg.config.engine == "rdflib" else [])
+            context.set_forkserver_preload(preload)
+            source = self.kg.config
+        zygote = _Zygote(context, source, self.limits)
         try:
             zygote.wait_ready(_STARTUP_TIMEOUT)
             fresh = [zygote.spawn() for _ in range(self.workers)]

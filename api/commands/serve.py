@@ -53,15 +53,26 @@ def run(args: argparse.Namespace) -> int:
         max_connections=settings.max_connections,
         max_connections_per_client=settings.max_connections_per_client,
     )
-    uvicorn.run(
-        create_app(settings, kg),
-        host=settings.host,
-        port=settings.port,
-        http=guarded_protocol(limits),
-        # X-Forwarded-For / -Proto only from the configured proxies; else the real peer counts.
-        proxy_headers=bool(settings.trusted_proxies),
-        forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
-        log_level="warning",
-        timeout_graceful_shutdown=10,
-    )
+    from mlkg.api.routes.sparql import query_runner
+
+    # Started here, while this process is single-threaded: the query zygote is then forked
+    # from this process and shares its loaded graph (no second load, the graph held once).
+    runner = query_runner(settings, kg)
+    runner.start()
+    app = create_app(settings, kg)
+    app.state.query_runner = runner
+    try:
+        uvicorn.run(
+            app,
+            host=settings.host,
+            port=settings.port,
+            http=guarded_protocol(limits),
+            # X-Forwarded-For / -Proto only from the configured proxies; else the real peer counts.
+            proxy_headers=bool(settings.trusted_proxies),
+            forwarded_allow_ips=",".join(settings.trusted_proxies) or None,
+            log_level="warning",
+            timeout_graceful_shutdown=10,
+        )
+    finally:
+        runner.close()
     return 0

@@ -60,12 +60,10 @@ from ..vocab import COMMON_TERMS, completion_terms, without_predeclared_prefixes
 from .pages import templates
 
 
-@asynccontextmanager
-async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Start the query workers with the app (the first query is not slow) and stop them after."""
-    settings: Settings = app.state.settings
-    runner = BoundedQueryRunner(
-        app.state.kg,
+def query_runner(settings: Settings, kg: KnowledgeGraph) -> BoundedQueryRunner:
+    """The worker pool /sparql runs user queries in, held to the settings' limits (not started)."""
+    return BoundedQueryRunner(
+        kg,
         workers=settings.query_workers,
         timeout=settings.query_timeout,
         cache_entries=settings.result_cache_entries,
@@ -74,12 +72,22 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             memory_bytes=settings.query_memory_mb << 20, max_result_bytes=settings.max_result_bytes
         ),
     )
-    await run_in_threadpool(runner.start)
-    app.state.query_runner = runner
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the query workers with the app (the first query is not slow) and stop them after;
+    a pool the app was given already started (``mlkg serve``) is its giver's to stop."""
+    given: BoundedQueryRunner | None = getattr(app.state, "query_runner", None)
+    runner = given or query_runner(app.state.settings, app.state.kg)
+    if given is None:
+        await run_in_threadpool(runner.start)
+        app.state.query_runner = runner
     try:
         yield
     finally:
-        await run_in_threadpool(runner.close)
+        if given is None:
+            await run_in_threadpool(runner.close)
 
 
 router = APIRouter(tags=["sparql"], lifespan=_lifespan)
