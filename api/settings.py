@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from mlkg.graph import EngineName, GraphConfig
+from mlkg.graph import BoundedQueryRunner, EngineName, GraphConfig, KnowledgeGraph, WorkerLimits
 
 
 class Settings(BaseSettings):
@@ -89,6 +89,22 @@ class Settings(BaseSettings):
             load_remote=self.load_remote,
             allowed_service_hosts=tuple(self.allowed_service_hosts),
             remote_timeout=self.query_timeout,
+        )
+
+    def query_runner(self, kg: KnowledgeGraph) -> BoundedQueryRunner:
+        """The one way user SPARQL runs (/sparql and ``mlkg query``): in killable worker
+        processes held to these settings' limits. Not started; use it as a context manager."""
+        return BoundedQueryRunner(
+            kg,
+            workers=self.query_workers,
+            timeout=self.query_timeout,
+            cache_entries=self.result_cache_entries,
+            cache_bytes=self.result_cache_mb << 20,
+            limits=WorkerLimits(
+                row_limit=self.row_limit,
+                memory_bytes=self.query_memory_mb << 20,
+                max_result_bytes=self.max_result_bytes,
+            ),
         )
 
 

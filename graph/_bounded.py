@@ -13,11 +13,11 @@ Design (kept deliberately small):
   copy-on-write fork of the loaded graph: it starts in milliseconds, shares the graph's memory
   and never parses the data again. Each worker caps its address space at what the graph uses
   plus :attr:`WorkerLimits.memory_bytes`.
-- One job = ``(sparql, media_type, default_graphs, named_graphs, row_limit)``. The worker runs
-  ``kg.query`` (which decides SERVICE from a full parse) *and* serialises the answer within
-  :attr:`WorkerLimits.max_result_bytes`, and sends back bytes, the result kind and the
-  truncation, or the error (class name, message, line/column) that the parent re-raises as
-  the same :class:`MlkgError` subclass.
+- One :class:`_Job` = the text, the media type and the dataset. The worker runs ``kg.query``
+  (which decides SERVICE from a full parse) with the row cap of its :class:`WorkerLimits`
+  *and* serialises the answer within :attr:`WorkerLimits.max_result_bytes`, and sends back a
+  :class:`_Reply`: bytes, the result kind and the truncation, or the error (class name,
+  message, line/column) that the parent re-raises as the same :class:`MlkgError` subclass.
 - The parent waits on the worker's pipe at most ``timeout`` seconds. Past that, or when the
   caller's ``cancel`` event is set (its client went away), it SIGKILLs the worker (the work
   stops at once) and forks a replacement. A worker that dies mid-query (past the memory cap)
@@ -90,7 +90,30 @@ _ERRORS: dict[str, type[MlkgError]] = {
     cls.__name__: cls
     for cls in (QueryError, QueryRefused, QueryTooLarge, UnsupportedFormat, EngineUnavailable, MlkgError)
 }
-_Job = tuple[str, str, tuple[str, ...] | None, tuple[str, ...] | None, int | None]
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What a worker is asked: the text, the media type, the dataset (None: the union)."""
+
+    sparql: str
+    media_type: str
+    default_graphs: tuple[str, ...] | None
+    named_graphs: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class _Reply:
+    """A worker's answer (``body``, ``kind``, ``truncation``) or error (``error`` names the
+    :class:`MlkgError` subclass; ``message``, ``line``, ``column`` as it had them)."""
+
+    body: bytes = b""
+    kind: ResultKind = "solutions"
+    truncation: Truncation | None = None
+    error: str | None = None
+    message: str = ""
+    line: int | None = None
+    column: int | None = None
 
 
 def split_dataset_clauses(sparql: str) -> tuple[str, list[str], list[str]]:
@@ -138,7 +161,6 @@ def _cache_key(
     media_type: str,
     default_graphs: Sequence[str] | None,
     named_graphs: Sequence[str] | None,
-    row_limit: int | None,
     base_iri: str | None,
 ) -> tuple[Any, ...]:
     return (
@@ -146,7 +168,6 @@ def _cache_key(
         media_type,
         None if default_graphs is None else tuple(default_graphs),
         None if named_graphs is None else tuple(named_graphs),
-        row_limit,
         base_iri,
     )
 
@@ -167,8 +188,10 @@ class BoundedAnswer:
 
 @dataclass(frozen=True)
 class WorkerLimits:
-    """What every worker process is held to, besides the time limit."""
+    """What every query is held to, besides the time limit."""
 
+    row_limit: int | None = 10_000
+    """Most rows (or triples) an answer holds; a longer one is cut (and marked so)."""
     memory_bytes: int = 1024 << 20
     """Address space a query may add to what the loaded graph uses (0: no cap)."""
     max_result_bytes: int = 50 << 20
@@ -206,25 +229,27 @@ def _die_with_parent() -> None:
     _set_death_signal()
 
 
-def _answer(kg: KnowledgeGraph, job: _Job, max_result_bytes: int | None = None) -> tuple[Any, ...]:
-    sparql, media_type, default_graphs, named_graphs, row_limit = job
+def _answer(kg: KnowledgeGraph, job: _Job, limits: WorkerLimits) -> _Reply:
     try:
         result = kg.query(
-            sparql, default_graphs=default_graphs, named_graphs=named_graphs, row_limit=row_limit
+            job.sparql,
+            default_graphs=job.default_graphs,
+            named_graphs=job.named_graphs,
+            row_limit=limits.row_limit,
         )
-        if max_result_bytes:
-            result, body = serialize_within(result, media_type, max_result_bytes)
+        if limits.max_result_bytes:
+            result, body = serialize_within(result, job.media_type, limits.max_result_bytes)
         else:
-            body = serialize_result(result, media_type)
-        return ("ok", body, result.kind, result.truncation)
+            body = serialize_result(result, job.media_type)
+        return _Reply(body, result.kind, result.truncation)
     except MemoryError:
-        return ("error", "QueryAborted", "", None, None)
+        return _Reply(error="QueryAborted")
     except MlkgError as err:
         line = getattr(err, "line", None)
         column = getattr(err, "column", None)
-        return ("error", type(err).__name__, str(err), line, column)
+        return _Reply(error=type(err).__name__, message=str(err), line=line, column=column)
     except Exception as err:  # an engine bug must not kill the worker
-        return ("error", "QueryError", f"query failed: {type(err).__name__}: {err}", None, None)
+        return _Reply(error="QueryError", message=f"query failed: {type(err).__name__}: {err}")
 
 
 def _worker_loop(kg: KnowledgeGraph, conn: Connection, limits: WorkerLimits) -> None:
@@ -238,9 +263,9 @@ def _worker_loop(kg: KnowledgeGraph, conn: Connection, limits: WorkerLimits) -> 
             return
         if job is None:
             return
-        reply = _answer(kg, job, limits.max_result_bytes)
+        reply = _answer(kg, job, limits)
         conn.send(reply)
-        if reply[1] == "QueryAborted":
+        if reply.error == "QueryAborted":
             return  # the heap may be in a poor state: the parent starts a fresh worker
 
 
@@ -297,11 +322,10 @@ def _zygote_main(
         parent_end.close()
 
 
-def _raise_error(reply: tuple[Any, ...]) -> None:
-    _, name, message, line, column = reply
-    if name == "QuerySyntaxError":
-        raise QuerySyntaxError(message, line=line, column=column)
-    raise _ERRORS.get(name, QueryError)(message)
+def _raise_error(reply: _Reply) -> None:
+    if reply.error == "QuerySyntaxError":
+        raise QuerySyntaxError(reply.message, line=reply.line, column=reply.column)
+    raise _ERRORS.get(reply.error or "", QueryError)(reply.message)
 
 
 # -- the parent side ----------------------------------------------------------------------
@@ -508,16 +532,13 @@ class BoundedQueryRunner:
         *,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
-        row_limit: int | None = None,
         base_iri: str | None = None,
     ) -> BoundedAnswer | None:
         """The answer :meth:`run` gave before for exactly these arguments, if still cached.
 
         Cheap and non-blocking, so async callers can try it before handing off to a thread.
         """
-        return self._cache.get(
-            _cache_key(sparql, media_type, default_graphs, named_graphs, row_limit, base_iri)
-        )
+        return self._cache.get(_cache_key(sparql, media_type, default_graphs, named_graphs, base_iri))
 
     def run(
         self,
@@ -526,7 +547,6 @@ class BoundedQueryRunner:
         *,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
-        row_limit: int | None = None,
         base_iri: str | None = None,
         cancel: threading.Event | None = None,
     ) -> BoundedAnswer:
@@ -541,7 +561,7 @@ class BoundedQueryRunner:
         :class:`QueryTimeout` past the limit, :class:`QueryAborted` past the memory limit,
         :class:`QueryCancelled` on ``cancel``, :class:`EngineUnavailable` when no worker is free.
         """
-        key = _cache_key(sparql, media_type, default_graphs, named_graphs, row_limit, base_iri)
+        key = _cache_key(sparql, media_type, default_graphs, named_graphs, base_iri)
         answer = self._cache.get(key)
         if answer is not None:
             return answer
@@ -558,31 +578,29 @@ class BoundedQueryRunner:
                 sparql = blanked
         if base_iri is not None:
             sparql = f"BASE <{base_iri}>\n{sparql}"
-        job: _Job = (
+        job = _Job(
             sparql,
             media_type,
             None if default_graphs is None else tuple(default_graphs),
             None if named_graphs is None else tuple(named_graphs),
-            row_limit,
         )
         if self.in_process:
-            reply = _answer(self.kg, job, self.limits.max_result_bytes)
+            reply = _answer(self.kg, job, self.limits)
         else:
             try:
                 reply = self._run_in_worker(job, cancel)
             except QueryAborted:
                 self._failed.put(key[:1], True)
                 raise
-        if reply[0] == "error":
-            if reply[1] == "QueryAborted":
+        if reply.error is not None:
+            if reply.error == "QueryAborted":
                 self._failed.put(key[:1], True)
                 raise QueryAborted(self._limit_mb)
-            if base_iri is not None and reply[1] == "QuerySyntaxError" and reply[3]:
-                line = reply[3] - 1
-                message = _LINE.sub(f"line {line}", reply[2], count=1)
-                reply = (*reply[:2], message, line, reply[4])
+            if base_iri is not None and reply.error == "QuerySyntaxError" and reply.line:
+                line = reply.line - 1  # the BASE line we put first is not the user's
+                reply = replace(reply, message=_LINE.sub(f"line {line}", reply.message, count=1), line=line)
             _raise_error(reply)
-        answer = BoundedAnswer(body=reply[1], kind=reply[2], truncation=reply[3])
+        answer = BoundedAnswer(body=reply.body, kind=reply.kind, truncation=reply.truncation)
         if len(answer.body) <= _CACHE_MAX_BODY:
             self._cache.put(key, answer)
         return answer
@@ -591,7 +609,7 @@ class BoundedQueryRunner:
     def _limit_mb(self) -> int | None:
         return self.limits.memory_bytes >> 20 if self.limits.memory_bytes else None
 
-    def _run_in_worker(self, job: _Job, cancel: threading.Event | None) -> tuple[Any, ...]:
+    def _run_in_worker(self, job: _Job, cancel: threading.Event | None) -> _Reply:
         worker = self._acquire()
         deadline = time.monotonic() + self.timeout
         try:
@@ -617,11 +635,12 @@ class BoundedQueryRunner:
         if reply is None:
             self._discard(worker)
             raise QueryTimeout(self.timeout)
-        if reply[1] == "QueryAborted":
+        if reply.error == "QueryAborted":
             self._discard(worker)  # it exits after answering: do not hand it out again
         else:
             self._release(worker)
-        return reply  # type: ignore[no-any-return]
+        assert isinstance(reply, _Reply)
+        return reply
 
     # -- the pool ------------------------------------------------------------------------
     def _acquire(self) -> _Worker:

@@ -36,7 +36,7 @@ def test_the_key_is_the_whole_request(runner: BoundedQueryRunner) -> None:
     runner.run(QUERY, "text/csv")
     assert runner.cached(QUERY, "application/sparql-results+json") is None
     assert runner.cached(QUERY, "text/csv", default_graphs=["urn:other"]) is None
-    assert runner.cached(QUERY, "text/csv", row_limit=1) is None
+    assert runner.cached(QUERY, "text/csv", base_iri="http://elsewhere.example/sparql") is None
 
 
 def test_the_cache_keeps_only_the_most_recent(runner: BoundedQueryRunner) -> None:

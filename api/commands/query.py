@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import add_graph_options
-
-if TYPE_CHECKING:
-    from mlkg.api.settings import Settings
-    from mlkg.graph import KnowledgeGraph, QueryResult
 
 HELP = "run a SPARQL query (text or -f FILE) and print the answer"
 EXAMPLE = "mlkg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format csv"
 _TABLE = "table"
+_JSON = "application/sparql-results+json"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,86 +48,60 @@ def read_query(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    """The same path as ``/sparql``: the query runs in a killable, network-less,
+    memory-capped worker under the server's row, byte and time limits, and comes back as the
+    bytes /sparql would send; the table view reads those bytes back."""
     from mlkg.api.settings import Settings
-    from mlkg.graph import resolve_format, serialize_within
+    from mlkg.graph import MlkgError, inspect_sparql, resolve_format
 
     from . import open_graph
 
     text = read_query(args).removeprefix("\ufeff")
-    media_type = None if args.format in (None, _TABLE) else resolve_format(args.format)
     settings = Settings()
-    with open_graph(args) as kg:
-        result = run_bounded(kg, text, args.timeout, settings)
-    if media_type is None and result.kind != "graph":
-        print_table(result)
+    limit = args.timeout if args.timeout is not None else settings.query_timeout
+    if limit <= 0:
+        raise MlkgError(f"--timeout must be a positive number of seconds, not {limit:g}")
+    table = args.format in (None, _TABLE)
+    if not table:
+        media_type = resolve_format(args.format)
+    elif inspect_sparql(text).form in ("construct", "describe"):
+        media_type = "text/turtle"  # a graph has no table: Turtle is its default
     else:
-        # The same cut as /sparql: rows at MLKG_ROW_LIMIT, bytes at MLKG_MAX_RESULT_BYTES.
-        result, body = serialize_within(result, media_type or "text/turtle", settings.max_result_bytes)
-        sys.stdout.buffer.write(body)
+        media_type = _JSON
+    one_shot = settings.model_copy(
+        update={"query_timeout": limit, "query_workers": 1, "result_cache_entries": 0}
+    )
+    with open_graph(args) as kg, one_shot.query_runner(kg) as runner:
+        answer = runner.run(text, media_type)
+    if table and media_type == _JSON:
+        print_table(answer.body)
+    else:
+        sys.stdout.buffer.write(answer.body)
         sys.stdout.flush()
-    if result.truncation is not None:
-        print(f"mlkg: warning: {result.truncation.message}", file=sys.stderr)
+    if answer.truncation is not None:
+        print(f"mlkg: warning: {answer.truncation.message}", file=sys.stderr)
     return 0
 
 
-def run_bounded(kg: KnowledgeGraph, text: str, timeout: float | None, settings: Settings) -> QueryResult:
-    """``kg.query(text)`` under the server's limits: no network and capped memory for the
-    embedded engines, rows cut at the server's row limit (marked as /sparql marks them), and a
-    time limit past which the process ends with an error line.
-
-    The engine cannot be interrupted, so the query runs in a daemon thread and the process
-    exits on the spot at the limit (this is a one-shot command; nothing else is lost).
-    """
-    from mlkg.graph import MlkgError, QueryTimeout
-    from mlkg.graph._sandbox import deny_network, limit_memory
-
-    limit = timeout if timeout is not None else settings.query_timeout
-    if limit <= 0:
-        raise MlkgError(f"--timeout must be a positive number of seconds, not {limit:g}")
-    if kg.config.engine != "remote":  # the remote engine's own HTTP call needs the network
-        deny_network()
-        limit_memory(settings.query_memory_mb << 20)
-    outcome: list[QueryResult | BaseException] = []
-
-    def work() -> None:
-        try:
-            outcome.append(kg.query(text, row_limit=settings.row_limit))
-        except BaseException as err:  # handed to the main thread as is
-            outcome.append(err)
-
-    worker = threading.Thread(target=work, name="mlkg-query", daemon=True)
-    worker.start()
-    worker.join(limit)
-    if not outcome:
-        print(f"mlkg: error: {QueryTimeout(limit)}", file=sys.stderr)
-        sys.stderr.flush()
-        os._exit(1)
-    if isinstance(outcome[0], MemoryError):
-        from mlkg.graph import QueryAborted
-
-        raise QueryAborted(settings.query_memory_mb or None)
-    if isinstance(outcome[0], BaseException):
-        raise outcome[0]
-    return outcome[0]
-
-
-def print_table(result: object) -> None:
+def print_table(body: bytes) -> None:
+    """A SPARQL JSON answer as a table (ASK: true or false)."""
+    import pyoxigraph as ox
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    from mlkg.graph import QueryResult
-
-    assert isinstance(result, QueryResult)
+    answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
     console = Console()
-    if result.kind == "boolean":
-        console.print("true" if result.boolean else "false")
+    if isinstance(answer, ox.QueryBoolean):
+        console.print("true" if answer else "false")
         return
     table = Table(show_lines=False)
-    for name in result.variables:
-        table.add_column(name, overflow="fold")
-    for row in result.rows:
+    for variable in answer.variables:
+        table.add_column(variable.value, overflow="fold")
+    rows = 0
+    for solution in answer:
         # Text, not str: graph text must never be read as rich markup.
-        table.add_row(*(Text("" if v is None else getattr(v, "value", str(v))) for v in row))
+        table.add_row(*(Text("" if v is None else getattr(v, "value", str(v))) for v in solution))
+        rows += 1
     console.print(table)
-    console.print(f"{len(result.rows)} row(s)", style="dim")
+    console.print(f"{rows} row(s)", style="dim")

@@ -53,11 +53,9 @@ def run(args: argparse.Namespace) -> int:
         max_connections=settings.max_connections,
         max_connections_per_client=settings.max_connections_per_client,
     )
-    from mlkg.api.routes.sparql import query_runner
-
     # Started here, while this process is single-threaded: the query zygote is then forked
     # from this process and shares its loaded graph (no second load, the graph held once).
-    runner = query_runner(settings, kg)
+    runner = settings.query_runner(kg)
     runner.start()
     app = create_app(settings, kg)
     app.state.query_runner = runner

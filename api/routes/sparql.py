@@ -46,7 +46,6 @@ from mlkg.graph import (
     QueryTimeout,
     ResultKind,
     UnsupportedFormat,
-    WorkerLimits,
     format_for,
     format_names,
     inspect_sparql,
@@ -60,26 +59,12 @@ from ..vocab import COMMON_TERMS, completion_terms, without_predeclared_prefixes
 from .pages import templates
 
 
-def query_runner(settings: Settings, kg: KnowledgeGraph) -> BoundedQueryRunner:
-    """The worker pool /sparql runs user queries in, held to the settings' limits (not started)."""
-    return BoundedQueryRunner(
-        kg,
-        workers=settings.query_workers,
-        timeout=settings.query_timeout,
-        cache_entries=settings.result_cache_entries,
-        cache_bytes=settings.result_cache_mb << 20,
-        limits=WorkerLimits(
-            memory_bytes=settings.query_memory_mb << 20, max_result_bytes=settings.max_result_bytes
-        ),
-    )
-
-
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start the query workers with the app (the first query is not slow) and stop them after;
     a pool the app was given already started (``mlkg serve``) is its giver's to stop."""
     given: BoundedQueryRunner | None = getattr(app.state, "query_runner", None)
-    runner = given or query_runner(app.state.settings, app.state.kg)
+    runner = given or app.state.settings.query_runner(app.state.kg)
     if given is None:
         await run_in_threadpool(runner.start)
         app.state.query_runner = runner
@@ -450,13 +435,11 @@ async def sparql_other_methods(request: Request) -> Response:
 async def _run(
     request: Request, query: str, media_type: str, req: QueryRequest, graph_form: bool
 ) -> Response:
-    settings: Settings = request.app.state.settings
     runner: BoundedQueryRunner = request.app.state.query_runner
     canonical = _offers(graph_form)[1][media_type]
     arguments: dict[str, Any] = {
         "default_graphs": req.default_graphs,
         "named_graphs": req.named_graphs,
-        "row_limit": settings.row_limit,
         "base_iri": str(request.url.replace(query="", fragment="")),
     }
     try:
