@@ -6,10 +6,11 @@ user query runs in a *worker process* that can be killed.
 
 Design (kept deliberately small):
 
-- One *zygote* process, started through the ``forkserver`` method (a clean, single-threaded
-  server starts it), installs the network filter (:func:`~._sandbox.deny_network`: no socket
-  but Unix ones, for it and every child), opens its own :class:`KnowledgeGraph` from the
-  parent's :class:`GraphConfig` once, and then forks a *worker* per request. A worker is a
+- One *zygote* process installs the network filter (:func:`~._sandbox.deny_network`: no
+  socket but Unix ones, for it and every child) and then forks a *worker* per request. A
+  single-threaded caller with an in-memory graph (``mlkg serve``, ``mlkg query``) forks the
+  zygote from itself, so the zygote shares the loaded graph; otherwise a clean fork server
+  starts it and it opens its own :class:`KnowledgeGraph` from the caller's :class:`GraphConfig`. A worker is a
   copy-on-write fork of the loaded graph: it starts in milliseconds, shares the graph's memory
   and never parses the data again. Each worker caps its address space at what the graph uses
   plus :attr:`WorkerLimits.memory_bytes`.
