@@ -23,7 +23,7 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import open_engine
+from conftest import open_engine, run_cli
 from mlkg.graph import KnowledgeGraph, MlkgError, QueryRefused, QuerySyntaxError
 
 
@@ -170,3 +170,16 @@ def test_the_remote_store_is_sent_no_extension_function(
     assert listener.settle() == before
     cast = kg.query('SELECT (xsd:integer("7") AS ?n) (STRLEN("ab") AS ?m) WHERE {}')
     assert [t.value for t in cast.rows[0] if t is not None] == ["7", "2"]
+
+
+def test_mlkg_query_follows_the_allowed_service_hosts_setting(listener: Listener) -> None:
+    """The refusal tells users to set MLKG_ALLOWED_SERVICE_HOSTS; `mlkg query` obeys it."""
+    query = f"SELECT * WHERE {{ SERVICE <{listener.url}sparql> {{ ?s ?p ?o }} }}"
+    before = listener.connections
+    refused = run_cli("query", query)
+    assert refused.returncode == 1 and "MLKG_ALLOWED_SERVICE_HOSTS" in refused.stderr
+    assert listener.settle() == before
+    allowed = run_cli("query", query, env={"MLKG_ALLOWED_SERVICE_HOSTS": '["127.0.0.1"]'})
+    assert "refused" not in allowed.stderr, allowed.stderr
+    assert listener.settle() > before  # the operator allowed it, so the request was made
+    listener.connections = before

@@ -7,6 +7,7 @@ import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from mlkg.api.settings import Settings
     from mlkg.graph import KnowledgeGraph
 
 
@@ -43,10 +44,36 @@ def add_graph_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def open_graph(args: argparse.Namespace, *, validate: bool = False) -> KnowledgeGraph:
-    """Open the graph the options describe."""
+def settings_for(args: argparse.Namespace, **options: object) -> Settings:
+    """The service's settings (``MLKG_*``) with this command's options on top: how the
+    commands that run user SPARQL or serve (``serve``, ``query``) learn their
+    configuration, so they follow the same knobs as the server (allowed SERVICE hosts,
+    limits, extra data). ``options`` left None keep the environment's value."""
+    from mlkg.api.settings import Settings
+
+    given = {
+        "engine": args.engine,
+        "endpoint": args.endpoint,
+        "load_remote": args.load_remote or None,
+        "store_path": args.store_path,
+        **options,
+    }
+    settings = Settings(**{k: v for k, v in given.items() if v is not None})
+    if args.data:
+        settings = settings.model_copy(update={"data": [*settings.data, *args.data]})
+    return settings
+
+
+def open_graph(
+    args: argparse.Namespace, *, validate: bool = False, settings: Settings | None = None
+) -> KnowledgeGraph:
+    """Open the graph the options describe: from ``settings`` when the command has them;
+    else from the options alone (their defaults read ``MLKG_ENGINE``, ``MLKG_ENDPOINT`` and
+    ``MLKG_STORE_PATH``), which spares the quick look-up commands pydantic-settings' start-up."""
     from mlkg.graph import GraphConfig, KnowledgeGraph
 
+    if settings is not None:
+        return KnowledgeGraph.open(settings.graph_config(), validate=validate)
     config = GraphConfig(
         engine=args.engine,
         data=tuple(args.data),

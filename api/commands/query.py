@@ -51,13 +51,12 @@ def run(args: argparse.Namespace) -> int:
     """The same path as ``/sparql``: the query runs in a killable, network-less,
     memory-capped worker under the server's row, byte and time limits, and comes back as the
     bytes /sparql would send; the table view reads those bytes back."""
-    from mlkg.api.settings import Settings
     from mlkg.graph import MlkgError, inspect_sparql, resolve_format
 
-    from . import open_graph
+    from . import open_graph, settings_for
 
     text = read_query(args).removeprefix("\ufeff")
-    settings = Settings()
+    settings = settings_for(args)
     limit = args.timeout if args.timeout is not None else settings.query_timeout
     if limit <= 0:
         raise MlkgError(f"--timeout must be a positive number of seconds, not {limit:g}")
@@ -71,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     one_shot = settings.model_copy(
         update={"query_timeout": limit, "query_workers": 1, "result_cache_entries": 0}
     )
-    with open_graph(args) as kg, one_shot.query_runner(kg) as runner:
+    with open_graph(args, settings=one_shot) as kg, one_shot.query_runner(kg) as runner:
         answer = runner.run(text, media_type)
     if table and media_type == _JSON:
         print_table(answer.body)

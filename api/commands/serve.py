@@ -21,20 +21,10 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from mlkg.api.app import create_app
-    from mlkg.api.settings import Settings
 
-    overrides = {
-        "engine": args.engine,
-        "endpoint": args.endpoint,
-        "load_remote": args.load_remote,
-        "store_path": args.store_path,
-        "host": args.host,
-        "port": args.port,
-        "query_timeout": args.query_timeout,
-    }
-    settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
-    if args.data:
-        settings = settings.model_copy(update={"data": [*settings.data, *args.data]})
+    from . import settings_for
+
+    settings = settings_for(args, host=args.host, port=args.port, query_timeout=args.query_timeout)
     from mlkg.graph import KnowledgeGraph
 
     # Load and validate before binding the port: bad data means no server, not a half one.
