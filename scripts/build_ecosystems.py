@@ -26,7 +26,7 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ecosystem_sources import SOURCES
-from ecosystem_table import CORRS, JAX, PT, STATUSES, TF, TOOLS
+from ecosystem_table import CORRS, JAX, PT, RENAMED_TO, STATUSES, TF, TOOLS
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "graph" / "data"
@@ -170,6 +170,9 @@ def main() -> None:
             lines.append(f"    mlkg:ecosystem ent:{tool.eco} ;")
         lines.append("    mlkg:function " + ", ".join(f"fn:{f}" for f in tool.functions) + " ;")
         lines.append(f"    mlkg:status mlkg:{tool.status} ;")
+        if tool.id in RENAMED_TO:
+            assert tool.status == "Renamed", tool.id
+            lines.append(f"    mlkg:renamedTo ent:{RENAMED_TO[tool.id]} ;")
         when = SOURCES.get(tool.source, ("", "", "", False))[2]
         if when:
             lines.append(f"    mlkg:statusDate {date(when)} ;")
