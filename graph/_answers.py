@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from mlkg.ontology import DCTERMS, ENT, MLKG, PROV, RDF, RDFS, SCHEMA, SKOS, SRC, local_name
 
-from ._loading import INFERRED_GRAPH
+from ._loading import INFERRED_GRAPH, layer_of
 from ._memo import remember
 from ._projection import property_label
 from ._resolve import EntityRef, NameIndex, name_index
@@ -296,7 +296,7 @@ class _Reader:
     def date_graph(self, event: str) -> str:
         """The named graph (source layer) that gives ``event`` its date, by local name."""
         graphs = sorted(g for p, _o, g in self.out(event) if p == MLKG + "date")
-        return local_name(graphs[0]) if graphs else ""
+        return layer_of(graphs[0]) if graphs else ""
 
     def incoming(self, iri: str) -> list[tuple[str, str, str]]:
         """(subject, predicate, graph) of every statement with ``iri`` as object."""
@@ -862,7 +862,7 @@ def _fact(
         value=reader.label(obj.value) if isinstance(obj, ox.NamedNode) else obj.value,
         id=local_name(obj.value) if linked else None,
         iri=obj.value if isinstance(obj, ox.NamedNode) else None,
-        graph=local_name(graph),
+        graph=layer_of(graph),
         inverse=inverse,
     )
 

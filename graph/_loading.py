@@ -14,12 +14,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from mlkg.ontology import GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_PATH
+from mlkg.ontology import GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_PATH, local_name
 
 from ._errors import DataError
 
 SHIPPED_DATA_DIR = Path(__file__).resolve().parent / "data"
 INFERRED_GRAPH = GRAPH + "inferred"
+#: Source graphs are ``<layer graph>/source/<key>``: the triples one source document states
+#: (described in the layer graph, the data file's own, as an ``mlkg:SourceGraph``).
+SOURCE_GRAPH_INFIX = "/source/"
+#: Shipped data files, by extension; a TriG file's quads keep the graphs it names.
+SHIPPED_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG}
 
 #: File extensions we read, and whether the format carries its own named graphs.
 RDF_EXTENSIONS: dict[str, ox.RdfFormat] = {
@@ -65,7 +70,9 @@ def discover(extra: Sequence[Path | str] = (), *, shipped: bool = True) -> list[
     if shipped:
         files.append(SourceFile(ONTOLOGY_PATH, ONTOLOGY_GRAPH, ox.RdfFormat.TURTLE))
         files.extend(
-            SourceFile(p, GRAPH + p.stem, ox.RdfFormat.TURTLE) for p in sorted(SHIPPED_DATA_DIR.glob("*.ttl"))
+            SourceFile(p, GRAPH + p.stem, SHIPPED_FORMATS[p.suffix])
+            for p in sorted(SHIPPED_DATA_DIR.iterdir())
+            if p.suffix in SHIPPED_FORMATS
         )
     taken = {f.graph for f in files}
     for raw in extra:
@@ -80,6 +87,18 @@ def discover(extra: Sequence[Path | str] = (), *, shipped: bool = True) -> list[
         taken.add(graph)
         files.append(SourceFile(path, graph, rdf_format_for(path)))
     return files
+
+
+def layer_graph(graph: str) -> str:
+    """The layer graph (a data file's own) that the source graph ``graph`` belongs to; any
+    other graph is its own layer."""
+    return graph.split(SOURCE_GRAPH_INFIX, 1)[0]
+
+
+def layer_of(graph: str) -> str:
+    """The source layer's name for a graph IRI: ``since-2022`` for
+    ``…/graph/since-2022/source/TorchElasticRepo`` and for ``…/graph/since-2022`` itself."""
+    return local_name(layer_graph(graph))
 
 
 def fingerprint(files: Iterable[SourceFile]) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlkg.ontology import MLKG, ONTOLOGY_GRAPH, PROV, SKOS, XSD, local_name
 
-from ._loading import INFERRED_GRAPH
+from ._loading import INFERRED_GRAPH, layer_of
 from ._today import current_status, holds_today
 
 #: The article's own layer: where a later layer gives a date property another value, the later
@@ -200,7 +200,7 @@ def _add_literals(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> None:
         fact = {"property": predicate, "label": label, "value": value}
         datatype = getattr(getattr(literal, "datatype", None), "value", None)
         if datatype in DATE_TYPES:
-            fact["graph"] = local_name(row["g"].value)
+            fact["graph"] = layer_of(row["g"].value)
         _add_unique(attrs["dates"] if datatype in DATE_TYPES else attrs["facts"], fact)
     for _, attrs in graph.nodes(data=True):
         attrs["dates"] = _one_current_value(attrs["dates"])

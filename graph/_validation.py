@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from mlkg.ontology import ONTOLOGY_GRAPH, RDF, RDFS, SHAPES_PATH
 
 from ._errors import Violation
-from ._loading import INFERRED_GRAPH, SourceFile
+from ._loading import INFERRED_GRAPH, SourceFile, layer_graph
 
 SH = "http://www.w3.org/ns/shacl#"
 _TEMPLATE = re.compile(r"\{[?$](\w+)\}")
@@ -133,7 +133,7 @@ def validate_store(store: ox.Store, graph_files: Mapping[str, str]) -> list[Viol
             continue
         data.add(ox.Quad(quad.subject, quad.predicate, quad.object))
         if graph != ONTOLOGY_GRAPH:
-            owner.setdefault(quad.subject.value, graph_files.get(graph, graph))
+            owner.setdefault(quad.subject.value, graph_files.get(layer_graph(graph), graph))
     shapes = ox.Store()
     shapes.load(path=str(SHAPES_PATH), format=ox.RdfFormat.TURTLE)
     found = _sparql_violations(data, shapes) + _core_violations(data, shapes)

@@ -1502,6 +1502,10 @@ TOOLS: list[Tool] = [
 ]
 
 # (PyTorch-or-JAX side first where there is one, other side, strength, basis, function, sources, evidence)
+#: Renamed tools of this table and their new name (source: the tool's own source row).
+#: KerasHubReadme: "KerasNLP is now KerasHub" (the repository and package moved).
+RENAMED_TO: dict[str, str] = {"KerasNLP": "KerasHub"}
+
 CORRS: list[tuple[str, str, str, str, str, tuple[str, ...], str]] = []
 
 

@@ -72,6 +72,7 @@ ent:HostileTool a mlkg:ServingTool ;
         "</script><script>alert('xss-close')</script>", "{{7*7}} ${7*7}" ;
     skos:definition "Hostile <b>bold</b> & <iframe src=javascript:alert('xss-iframe')></iframe> text." ;
     mlkg:ecosystem ent:PyTorch ;
+    mlkg:status mlkg:Active ;
     mlkg:function fn:ModelServing ;
     schema:url <https://example.org/x'onmouseover='alert(8)'> ;
     schema:datePublished "2021"^^xsd:gYear ;

@@ -49,6 +49,7 @@ ent:XssTool a mlkg:ServingTool ;
     skos:altLabel "xss-tool" ;
     skos:definition "A test entity whose label is markup: {XSS}" ;
     mlkg:ecosystem ent:PyTorch ;
+    mlkg:status mlkg:Active ;
     mlkg:function fn:ModelServing ;
     mlkg:integratesWith ent:TorchServe ;
     prov:wasDerivedFrom src:XssNote .

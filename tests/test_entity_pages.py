@@ -172,6 +172,7 @@ ent:XssTool a mlkg:ServingTool ;
     skos:altLabel "XssTool" ;
     skos:definition "Defined as <img src=x onerror=alert(1)>." ;
     mlkg:ecosystem ent:PyTorch ;
+    mlkg:status mlkg:Active ;
     mlkg:function fn:ModelServing ;
     prov:wasDerivedFrom src:XssSource .
 

@@ -24,7 +24,8 @@ GOOD = """@prefix mlkg: <https://w3id.org/mlkg/ontology#> .
 @prefix src: <https://w3id.org/mlkg/source/> .
 ent:CacheProbe a mlkg:ServingTool ; skos:prefLabel "Cache probe" ;
     skos:definition "A tool that exists to test the validation cache." ;
-    mlkg:function fn:ModelServing ; mlkg:ecosystem ent:PyTorch ; prov:wasDerivedFrom src:Article2022 .
+    mlkg:function fn:ModelServing ; mlkg:ecosystem ent:PyTorch ; mlkg:status mlkg:Active ;
+    prov:wasDerivedFrom src:Article2022 .
 """
 
 

@@ -36,9 +36,20 @@ def run(args: argparse.Namespace) -> int:
         data["no_counterpart_answers"] = nones
         print(json.dumps(data, indent=2))
         return 0
-    print(f"{stats.triples} triples (union of all graphs)\n\ntriples per named graph:")
+    from mlkg.graph._loading import layer_graph
+
+    # A layer's source graphs (…/since-2022/source/KEY, one per source document) are summed
+    # under it; --json lists every named graph.
+    layers: dict[str, list[int]] = {}
     for graph, count in stats.graphs.items():
-        print(f"  {count:>7}  {graph}")
+        total = layers.setdefault(layer_graph(graph), [0, 0])
+        total[0] += count
+        total[1] += graph != layer_graph(graph)
+    print(f"{stats.triples} triples (union of all graphs)\n")
+    print("triples per named graph (a layer with its source graphs):")
+    for graph, (count, parts) in layers.items():
+        print(f"  {count:>7}  {graph}" + (f" ({parts} source graphs)" if parts else ""))
+    print(f"  {len(stats.graphs)} named graphs in all")
     print("\nentities per class:")
     for cls, count in stats.entities_by_class.items():
         print(f"  {count:>7}  {local_name(cls)}")
