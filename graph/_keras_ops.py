@@ -100,6 +100,15 @@ are marked ``extended`` (:attr:`Pair.extended`).
     framework function stands for that function, and the side is *composite* (so at most
     *related*): ``x - tf.math.tanh(x)`` for ``tanh_shrink``, ``tf.math.log(x) /
     tf.math.log(10)`` for ``log10``. Two different functions in the expression: not placed.
+    *Soundness*: in a pair the fallback places, a composite side (from this rule or any other)
+    counts only when its function is named like the other side's (``tf.linspace`` /
+    ``torch.linspace``) or its call is the op's core (:attr:`Side.core`): every positional
+    argument of the call is an input of the op (unchanged, converted, or given a default under
+    ``if p is None``), a constant, or one input with constants (``x + 3``); and the arithmetic
+    around it combines the result only with constants and the op's inputs. A value computed by
+    other calls (hypot's ``max_val * tf.sqrt(...)``, nanmean's ``tf.divide(total, count)``,
+    glu's ``x1 * tf.sigmoid(x2)``), or one argument mixing several inputs, leaves the pair out:
+    ``tf.sqrt`` is a final step of hypot, not hypot.
 14. **Special cases by dtype or option.** Like rule 7, the branch of an ``if`` taken for
     boolean or integer input (``standardize_dtype(x.dtype) == "bool"``, ``"int" in dtype``,
     ``x.dtype.is_integer``, ``not x.dtype.is_floating``, ``not torch.is_floating_point(x)``),
@@ -475,6 +484,9 @@ class Side:
     """Rule 8: an early exit for degenerate input returns an allocation: at most close."""
     extended: bool = False
     """Placed only by the fallback rules 13-18 (rules 1-12 could not place it)."""
+    core: bool = True
+    """Rule 13: a composite side's call is the op's core: it takes the op's inputs (and
+    constants), and only constants and those inputs are combined with its result."""
 
 
 @dataclass
@@ -508,6 +520,8 @@ class _Backend:
         """Rules 13-18 apply (the fallback analysis of a side rules 1-12 cannot place)."""
         self._composed = False
         """Rule 13 met arithmetic around the producing call: the side is composite."""
+        self._impure = False
+        """Rule 13: the arithmetic combines the call's result with a computed value."""
         for name in OP_MODULES:
             file = root / "keras" / "src" / "backend" / backend / f"{name}.py"
             if not file.is_file():
@@ -548,13 +562,15 @@ class _Backend:
             if key in self._busy:  # mutual delegation: cannot be placed
                 return None
             self._busy.add(key)
-            saved = self._extended, self._composed
-            self._extended, self._composed = extended, False
+            saved = self._extended, self._composed, self._impure
+            self._extended, self._composed, self._impure = extended, False, False
             try:
                 found = self._analyse(op)
-                composed = self._composed
+                composed, impure = self._composed, self._impure
             finally:
-                self._extended, self._composed = saved
+                self._extended, self._composed, self._impure = saved
+            if found is not None and impure:
+                found = replace(found, core=False)
             if found is not None and extended:
                 found = replace(found, extended=True, single=found.single and not composed)
             self._sides[key] = found
@@ -645,11 +661,14 @@ class _Backend:
         }
         others = {q for q in found_calls if not self._structural(q)}
         adjusted = adjusted or bool(found_calls - others)
+        unchanged = rebound - _defaulted(fdef)
+        at_core = all(self._plain_call(module, c, params, unchanged) for c in calls)
         if delegated:
             target_side = self._delegate_side(module, calls)
             others |= (
                 {"<delegate-composite>"} if target_side is not None and not target_side.single else set()
             )
+            at_core = at_core and (target_side is None or target_side.core)
         signatures = frozenset(_signature(c, params, rebound) for c in calls)
         return Side(
             backend=self.backend,
@@ -662,7 +681,51 @@ class _Backend:
             delegated=delegated or adjusted,
             scaffolding=function in SCAFFOLDING,
             guarded=guarded,
+            core=at_core,
         )
+
+    def _plain_call(self, module: _Module, call: ast.Call, params: set[str], rebound: set[str]) -> bool:
+        """Rule 13: each positional argument of the call is an input of the op, a constant, or one
+        input with constants (``x + 3``), never a value computed by other calls nor a combination
+        of several inputs (``x1 * x1 + x2 * x2``)."""
+        for arg in call.args:
+            inputs: set[str] = set()
+            if not self._plain(module, arg, params, rebound, inputs) or len(inputs) > 1:
+                return False
+        return True
+
+    def _plain(
+        self, module: _Module, expr: ast.expr, params: set[str], rebound: set[str], inputs: set[str]
+    ) -> bool:
+        """``expr`` is a constant, an (unchanged or only converted) input of the op, arithmetic of
+        those, or a constant built by scaffolding (``tf.constant(3.0, x.dtype)``); inputs met are
+        added to ``inputs``."""
+        if isinstance(expr, ast.Constant):
+            return True
+        if isinstance(expr, ast.Starred):
+            expr = expr.value
+        if isinstance(expr, ast.Name):
+            inputs.add(expr.id)
+            return expr.id in params and expr.id not in rebound
+        if isinstance(expr, ast.BinOp):
+            return self._plain(module, expr.left, params, rebound, inputs) and self._plain(
+                module, expr.right, params, rebound, inputs
+            )
+        if isinstance(expr, ast.UnaryOp):
+            return self._plain(module, expr.operand, params, rebound, inputs)
+        if isinstance(expr, ast.Call):
+            func = expr.func
+            builds = (isinstance(func, ast.Name) and func.id in KERAS_CONVERSIONS) or (
+                self.resolve(module, func) in SCAFFOLDING | CONVERSIONS
+            )
+            metadata = {"dtype", "shape", "ndim"}
+            return builds and all(
+                isinstance(a, ast.Constant)
+                or (isinstance(a, ast.Attribute) and a.attr in metadata and isinstance(a.value, ast.Name))
+                or self._plain(module, a, params, rebound, inputs)
+                for a in (*expr.args, *(k.value for k in expr.keywords))
+            )
+        return False
 
     def _special_input_nodes(self, module: _Module, fdef: ast.FunctionDef) -> set[int]:
         """Rule 7: ids of the nodes inside branches taken only for sparse or ragged input."""
@@ -879,6 +942,8 @@ class _Backend:
                 calls.append(node)
             elif not isinstance(node, ast.Name | ast.Constant | ast.Attribute | ast.Subscript):
                 return None  # a comparison, a conditional expression...: not placed
+            elif not self._plain(module, node, params, self._changed(module, fdef, params), set()):
+                self._impure = True  # the result is combined with a computed value (hypot, glu)
         found: list[tuple[str, ast.Call | None, bool]] = []
         for call in calls:
             if self._trivial(module, fdef, call, params, line):
@@ -888,10 +953,16 @@ class _Backend:
                 return None
             if placed[0] not in SCAFFOLDING:
                 found.append(placed)
+                if not self._plain_call(module, call, params, self._changed(module, fdef, params)):
+                    self._impure = True
         if len({f[0] for f in found}) != 1:
             return None
         self._composed = True
         return found[0][0], found[0][1], True
+
+    def _changed(self, module: _Module, fdef: ast.FunctionDef, params: set[str]) -> set[str]:
+        """Inputs changed in the body, other than converted or given a default (rule 13)."""
+        return _rebound(fdef, params, module, self) - _defaulted(fdef)
 
     def _tensor_method(
         self, module: _Module, fdef: ast.FunctionDef, func: ast.Attribute, line: int, depth: int
@@ -1178,6 +1249,31 @@ def _rebound(fdef: ast.FunctionDef, params: set[str], module: _Module, backend: 
     return changed
 
 
+def _defaulted(fdef: ast.FunctionDef) -> set[str]:
+    """Names assigned only inside ``if name is None:`` (a default filled in for a left-off input)."""
+    inside: set[int] = set()
+    for node in _walk_body(fdef):
+        if not isinstance(node, ast.If) or node.orelse:
+            continue
+        test = node.test
+        if (
+            isinstance(test, ast.Compare)
+            and isinstance(test.left, ast.Name)
+            and isinstance(test.ops[0], ast.Is)
+            and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value is None
+        ):
+            name = test.left.id
+            inside |= {id(statement) for statement in node.body if _assigns(statement, name)}
+    names: dict[str, bool] = {}
+    for node in _walk_body(fdef):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    names[target.id] = names.get(target.id, True) and id(node) in inside
+    return {n for n, only in names.items() if only}
+
+
 def _last_assignment(fdef: ast.FunctionDef, name: str, line: int) -> tuple[int, ast.expr] | None:
     """(line, value) of the last plain ``name = ...`` before ``line``."""
     best: tuple[int, ast.expr] | None = None
@@ -1267,6 +1363,15 @@ def _strength(a: Side, b: Side, extended: bool = False) -> Strength | None:
     return "related"
 
 
+def _core_pair(a: Side, b: Side) -> bool:
+    """Rule 13's soundness check on a pair the fallback rules place: a composite side counts only
+    when its function is named like the other side's, or its call is the op's core (:attr:`Side.core`)."""
+    if a.single == b.single:
+        return True
+    composite, other = (b, a) if a.single else (a, b)
+    return composite.core or _stem(composite.function) == _stem(other.function)
+
+
 def _specialised(side: Side) -> bool:
     """The call's first argument is computed, not an argument of the op (rule 6)."""
     return any(positional and positional[0] == ("expr",) for positional, _ in side.signatures)
@@ -1304,6 +1409,8 @@ def extract(root: Path, version: str, backends: Sequence[str] = tuple(BACKENDS))
                 extended = a.extended or b.extended
                 if strength is None:
                     strength, extended = _strength(a, b, extended=True), True
+                if extended and not _core_pair(a, b):
+                    continue
                 if strength is not None:
                     pairs.append(Pair(op, a, b, strength, extended))
     names = {function_name(s.function) for p in pairs for s in (p.a, p.b)}
