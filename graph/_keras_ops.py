@@ -91,7 +91,7 @@ The rules
     (``max_pool1d``/``max_pool2d``/``max_pool3d`` by rank; ``logical_not`` only when
     ``invert``).
 
-Fallback rules. Rules 13-18 are tried only for a side rules 1-12 cannot place (and rule 17 only
+Fallback rules. Rules 13-21 are tried only for a side rules 1-12 cannot place (and rule 17 only
 for a pair rule 6 leaves out), so every pair the first twelve place is unchanged; pairs they add
 are marked ``extended`` (:attr:`Pair.extended`).
 
@@ -133,6 +133,21 @@ are marked ``extended`` (:attr:`Pair.extended`).
     framework call (a list comprehension for an empty input), the other branches of its ``if``
     (and the value before it) decide when they all produce one function, followed as names so
     that their own branches must agree (rule 12); the side is adjusted.
+19. **Options left off.** ``if axis is None:`` (also ``axes``, ``dim``: :data:`AXIS_PARAMS`)
+    reduces over all axes, the special case of the reduction over given axes, so that branch
+    is set aside (``torch.max(x)`` against ``amax(x, axis)``); for any other option defaulting
+    to ``None``, ``if weights is None: ... else: ...`` sets the ``else`` (the option given)
+    aside, as rule 14 does for ``is not None``. Assignments in branches set aside are not
+    followed. A scalar-shape branch (``len(shape) == 0``) is set aside like an empty axis, and
+    rule 13 follows a local name in the arithmetic to the call assigned to it
+    (``(maxval - minval) * rand_tensor + minval``). A local value changed in place after its
+    call (``outputs[idx] = updates``) is neither placed nor the core of a composite side.
+20. **Transforms and closures.** A framework transform's result, called
+    (``torch.vmap(f)(xs)``), stands for the transform; a returned nested function whose
+    returns all produce one framework call (``wrapped`` calling
+    ``torch.utils.checkpoint.checkpoint``) stands for that call. Both adjusted.
+21. **Variables.** ``variable = variable.value`` unwraps a keras Variable parameter to its
+    tensor, so rule 16 still sees a method on it as a ``torch.Tensor`` method.
 """
 
 from __future__ import annotations
@@ -142,7 +157,7 @@ import ast
 import importlib.metadata
 import importlib.util
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -340,6 +355,8 @@ STACKING = frozenset({"hstack", "vstack", "dstack", "column_stack", "row_stack"}
 NARROW_DTYPES = frozenset(
     {"bool", "int", "uint", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"}
 )
+#: Rule 19: parameters naming the axes of a reduction or rearrangement (left off: all axes).
+AXIS_PARAMS = frozenset({"axis", "axes", "dim"})
 #: Rule 14: parameters that ask for a sparse or ragged result (``if sparse:``).
 SPECIAL_FLAGS = frozenset({"sparse", "ragged"})
 #: Rule 15: attributes that hand back a value's transpose (``torch.count_nonzero(x).T``).
@@ -522,6 +539,8 @@ class _Backend:
         """Rule 13 met arithmetic around the producing call: the side is composite."""
         self._impure = False
         """Rule 13: the arithmetic combines the call's result with a computed value."""
+        self._aside_of: dict[int, set[int]] = {}
+        """Rule 19: per function body (by id), the nodes of branches set aside, in the fallback."""
         for name in OP_MODULES:
             file = root / "keras" / "src" / "backend" / backend / f"{name}.py"
             if not file.is_file():
@@ -598,6 +617,8 @@ class _Backend:
         params = _params(fdef)
         rebound = _rebound(fdef, params, module, self)
         special = self._special_input_nodes(module, fdef)
+        if self._extended:
+            self._aside_of[id(fdef)] = special
         returns = [
             n
             for n in _walk_body(fdef)
@@ -662,7 +683,13 @@ class _Backend:
         others = {q for q in found_calls if not self._structural(q)}
         adjusted = adjusted or bool(found_calls - others)
         unchanged = rebound - _defaulted(fdef)
-        at_core = all(self._plain_call(module, c, params, unchanged) for c in calls)
+        at_core = all(self._plain_call(module, c, params, unchanged) for c in calls) and not any(
+            _mutated(fdef, ret.value.id, assigned[0], ret.lineno)
+            for ret, _, _, _, _ in placed
+            if isinstance(ret.value, ast.Name)
+            for assigned in (_last_assignment(fdef, ret.value.id, ret.lineno),)
+            if assigned is not None
+        )
         if delegated:
             target_side = self._delegate_side(module, calls)
             others |= (
@@ -743,6 +770,14 @@ class _Backend:
                     nodes.add(id(statement))
                     nodes |= {id(n) for n in _walk_body(statement)}
                 continue
+            left_off = _left_off(node.test, fdef) if self._extended else None
+            if left_off is not None:
+                # Rule 19: `if axis is None:` (all axes) is the special case of the reduction
+                # over given axes; `if weights is None: ... else:` sets the option given apart.
+                for statement in node.body if left_off in AXIS_PARAMS else node.orelse:
+                    nodes.add(id(statement))
+                    nodes |= {id(n) for n in _walk_body(statement)}
+                continue
             test, branch = node.test, node.body
             if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
                 test, branch = test.operand, node.orelse
@@ -761,7 +796,7 @@ class _Backend:
             return test.id in options or (test.id in SPECIAL_FLAGS and test.id in _params(fdef))
         if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
             return all(_empty_axis_test(v, fdef) for v in test.values)
-        if _empty_axis_test(test, fdef):
+        if _empty_axis_test(test, fdef) or _empty_shape_test(test):
             return True
         if isinstance(test, ast.Attribute):
             return test.attr in ("is_integer", "is_bool")
@@ -901,6 +936,9 @@ class _Backend:
         if not isinstance(expr, ast.Call):
             return None
         func = expr.func
+        if self._extended and isinstance(func, ast.Call):
+            # Rule 20: a function a framework transform returns, called (torch.vmap(f)(xs)).
+            return _rearranged(self._producing_call(module, fdef, func, line, depth + 1))
         if isinstance(func, ast.Name) and func.id in KERAS_CONVERSIONS:
             return self._first_arg(module, fdef, expr, line, depth)
         if isinstance(func, ast.Name) and func.id in REPACKAGING and func.id not in module.functions:
@@ -931,6 +969,7 @@ class _Backend:
         """Rule 13: arithmetic whose calls all produce one framework function stands for it."""
         params = _params(fdef)
         calls: list[ast.Call] = []
+        found_names: list[tuple[str, ast.Call | None, bool]] = []
         stack: list[ast.expr] = [expr]
         while stack:
             node = stack.pop()
@@ -942,9 +981,22 @@ class _Backend:
                 calls.append(node)
             elif not isinstance(node, ast.Name | ast.Constant | ast.Attribute | ast.Subscript):
                 return None  # a comparison, a conditional expression...: not placed
+            elif isinstance(node, ast.Name) and node.id not in params:
+                # a local value: the call it was assigned (rand_tensor = torch.rand(...)) takes part
+                assigned = _last_assignment(fdef, node.id, line, self._aside(fdef))
+                if assigned is None or not isinstance(assigned[1], ast.Call):
+                    self._impure = True
+                    continue
+                placed = self._producing_name(module, fdef, node.id, line, depth + 1)
+                if placed is None:
+                    return None
+                if placed[0] not in SCAFFOLDING:
+                    found_names.append(placed)
+                    if not self._plain_call(module, assigned[1], params, self._changed(module, fdef, params)):
+                        self._impure = True
             elif not self._plain(module, node, params, self._changed(module, fdef, params), set()):
                 self._impure = True  # the result is combined with a computed value (hypot, glu)
-        found: list[tuple[str, ast.Call | None, bool]] = []
+        found: list[tuple[str, ast.Call | None, bool]] = list(found_names)
         for call in calls:
             if self._trivial(module, fdef, call, params, line):
                 continue  # a converted argument or constant is an operand, not a producer
@@ -977,10 +1029,22 @@ class _Backend:
             known = receiver.id in _params(fdef)
         else:
             value = assigned[1]
-            known = _is_conversion_of(value, receiver.id, module, self) or (
-                isinstance(value, ast.Call)
-                and isinstance(value.func, ast.Name)
-                and value.func.id in KERAS_CONVERSIONS
+            # rule 21: `variable = variable.value` unwraps a keras Variable to its tensor
+            unwraps = (
+                isinstance(value, ast.Attribute)
+                and value.attr == "value"
+                and isinstance(value.value, ast.Name)
+                and value.value.id == receiver.id
+                and receiver.id in _params(fdef)
+            )
+            known = (
+                unwraps
+                or _is_conversion_of(value, receiver.id, module, self)
+                or (
+                    isinstance(value, ast.Call)
+                    and isinstance(value.func, ast.Name)
+                    and value.func.id in KERAS_CONVERSIONS
+                )
             )
         return f"{tensor}.{func.attr}" if known else None
 
@@ -988,17 +1052,19 @@ class _Backend:
         self, module: _Module, fdef: ast.FunctionDef, name: str, line: int, depth: int
     ) -> tuple[str, ast.Call | None, bool] | None:
         """A local name: its last assignment before ``line`` (rules 4 and 11)."""
-        assigned = _last_assignment(fdef, name, line)
+        assigned = _last_assignment(fdef, name, line, self._aside(fdef))
         if assigned is None:
-            return None
+            return self._closure(module, fdef, name, depth) if self._extended else None
         at, value = assigned
+        if self._extended and _mutated(fdef, name, at, line):
+            return None  # `v[i] = u` or `v += u` after the assignment: v is no longer the call's result
         if self._fix_up(module, fdef, name, value, at):
             # Rule 11: `v = _transpose(v)` or `v = where(mask, fill, v)`: follow v before it.
             return _rearranged(self._producing_name(module, fdef, name, at, depth + 1))
         found = self._producing(module, fdef, value, at, depth + 1)
         if found is None:
             return self._other_branches(module, fdef, name, at, depth) if self._extended else None
-        for other_line, other in _sibling_assignments(fdef, name, at):
+        for other_line, other in _sibling_assignments(fdef, name, at, self._aside(fdef)):
             # Rule 12: if/elif branches that assign the name must not disagree on the function;
             # a branch that calls no framework function (a keras helper) or only rearranges
             # makes the value adjusted.
@@ -1013,6 +1079,28 @@ class _Backend:
                 return None
         return found
 
+    def _aside(self, fdef: ast.FunctionDef) -> set[int]:
+        """Rule 19: assignments in branches set aside are not followed (fallback only)."""
+        return self._aside_of.get(id(fdef), set()) if self._extended else set()
+
+    def _closure(
+        self, module: _Module, fdef: ast.FunctionDef, name: str, depth: int
+    ) -> tuple[str, ast.Call | None, bool] | None:
+        """Rule 20: a returned nested function whose returns all produce one framework call
+        (``def wrapped(*args): return torch.utils.checkpoint.checkpoint(f, *args)``) stands for
+        that call, adjusted."""
+        nested = [n for n in fdef.body if isinstance(n, ast.FunctionDef) and n.name == name]
+        if len(nested) != 1:
+            return None
+        inner = nested[0]
+        returns = [n for n in _walk_body(inner) if isinstance(n, ast.Return) and n.value is not None]
+        found = [self._producing(module, inner, r.value, r.lineno, depth + 1) for r in returns]  # type: ignore[arg-type]
+        if not found or any(f is None for f in found) or len({f[0] for f in found if f}) != 1:
+            return None
+        first = found[0]
+        assert first is not None
+        return first[0], first[1], True
+
     def _other_branches(
         self, module: _Module, fdef: ast.FunctionDef, name: str, line: int, depth: int
     ) -> tuple[str, ast.Call | None, bool] | None:
@@ -1023,7 +1111,7 @@ class _Backend:
         alternatives = [
             # followed as a name, so that the branches it sits in must agree in turn (rule 12)
             self._producing_name(module, fdef, name, other_line + 1, depth + 1)
-            for other_line, _ in _sibling_assignments(fdef, name, line)
+            for other_line, _ in _sibling_assignments(fdef, name, line, self._aside(fdef))
         ]
         if not alternatives or any(a is None for a in alternatives):
             return None
@@ -1133,7 +1221,9 @@ def _part_root(expr: ast.expr, is_part_function: Callable[[ast.expr], bool]) -> 
     return None
 
 
-def _sibling_assignments(fdef: ast.FunctionDef, name: str, line: int) -> list[tuple[int, ast.expr]]:
+def _sibling_assignments(
+    fdef: ast.FunctionDef, name: str, line: int, aside: Collection[int] = ()
+) -> list[tuple[int, ast.expr]]:
     """Plain ``name = ...`` in the other branches of the if/elif/else holding the one at ``line``."""
     for node in _walk_body(fdef):
         if not isinstance(node, ast.If):
@@ -1156,11 +1246,11 @@ def _sibling_assignments(fdef: ast.FunctionDef, name: str, line: int) -> list[tu
             if branch is holder[0]:
                 continue
             for statement in branch:
-                if _assigns(statement, name):
+                if _assigns(statement, name) and id(statement) not in aside:
                     out.append((statement.lineno, statement.value))  # type: ignore[attr-defined]
         if not all(any(_assigns(s, name) for s in b) for b in branches):
             # A branch (or the missing else) keeps the value from before the if statement.
-            before = _last_assignment(fdef, name, node.lineno)
+            before = _last_assignment(fdef, name, node.lineno, aside)
             if before is not None:
                 out.append(before)
         return out
@@ -1192,6 +1282,54 @@ def _option_params(fdef: ast.FunctionDef) -> set[str]:
     pairs = list(zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True))
     pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None]
     return {a.arg for a, d in pairs if isinstance(d, ast.Constant) and d.value in (None, False)}
+
+
+def _mutated(fdef: ast.FunctionDef, name: str, after: int, before: int) -> bool:
+    """``name[...] = ...`` or ``name += ...`` between lines ``after`` and ``before``."""
+    for node in _walk_body(fdef):
+        if not after < getattr(node, "lineno", 0) < before:
+            continue
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
+            return True
+        if isinstance(node, ast.Assign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if (
+                    isinstance(target, ast.Subscript | ast.Attribute)
+                    and isinstance(target.value, ast.Name)
+                    and target.value.id == name
+                ):
+                    return True
+    return False
+
+
+def _left_off(test: ast.expr, fdef: ast.FunctionDef) -> str | None:
+    """Rule 19: the option parameter ``test`` finds left off (``p is None``, ``p`` defaulting to None)."""
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Is)
+        and isinstance(test.left, ast.Name)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+        and test.left.id in _option_params(fdef)
+    ):
+        return test.left.id
+    return None
+
+
+def _empty_shape_test(test: ast.expr) -> bool:
+    """Rule 14: ``len(shape) == 0``: the branch for a scalar (empty) shape."""
+    return (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Eq)
+        and isinstance(test.left, ast.Call)
+        and isinstance(test.left.func, ast.Name)
+        and test.left.func.id == "len"
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value == 0
+    )
 
 
 def _empty_axis_test(test: ast.expr, fdef: ast.FunctionDef) -> bool:
@@ -1274,11 +1412,13 @@ def _defaulted(fdef: ast.FunctionDef) -> set[str]:
     return {n for n, only in names.items() if only}
 
 
-def _last_assignment(fdef: ast.FunctionDef, name: str, line: int) -> tuple[int, ast.expr] | None:
-    """(line, value) of the last plain ``name = ...`` before ``line``."""
+def _last_assignment(
+    fdef: ast.FunctionDef, name: str, line: int, aside: Collection[int] = ()
+) -> tuple[int, ast.expr] | None:
+    """(line, value) of the last plain ``name = ...`` before ``line``, not among ``aside``."""
     best: tuple[int, ast.expr] | None = None
     for node in _walk_body(fdef):
-        if isinstance(node, ast.Assign) and node.lineno < line:
+        if isinstance(node, ast.Assign) and node.lineno < line and id(node) not in aside:
             for target in node.targets:
                 if (
                     isinstance(target, ast.Name)
