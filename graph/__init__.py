@@ -6,6 +6,8 @@
 ['TorchServe']
 """
 
+from typing import TYPE_CHECKING
+
 from ._answers import (
     ECOSYSTEMS,
     CorrectionRef,
@@ -23,8 +25,6 @@ from ._answers import (
     entity_triples,
     timeline,
 )
-from ._bounded import BoundedAnswer, BoundedQueryRunner, WorkerLimits
-from ._coverage import Coverage, EcosystemCoverage, coverage
 from ._errors import (
     DataError,
     EngineUnavailable,
@@ -61,8 +61,39 @@ from ._results import (
     serialize_within,
 )
 from ._sparql_text import SparqlShape, inspect_sparql
-from ._sssom import SSSOM_COLUMNS, SSSOM_MEDIA_TYPE, sssom_rows, sssom_tsv
 from ._today import ENDED_STATUSES, ended, holds_today
+
+if TYPE_CHECKING:
+    from ._bounded import BoundedAnswer, BoundedQueryRunner, WorkerLimits
+    from ._coverage import Coverage, EcosystemCoverage, coverage
+    from ._sssom import SSSOM_COLUMNS, SSSOM_MEDIA_TYPE, sssom_rows, sssom_tsv
+
+#: Names imported on first use (module ``__getattr__``): the query worker pool (multiprocessing),
+#: coverage and SSSOM are not needed to answer a lookup, so ``mlkg counterpart`` starts faster.
+_LAZY = {
+    "BoundedAnswer": "._bounded",
+    "BoundedQueryRunner": "._bounded",
+    "WorkerLimits": "._bounded",
+    "Coverage": "._coverage",
+    "EcosystemCoverage": "._coverage",
+    "coverage": "._coverage",
+    "SSSOM_COLUMNS": "._sssom",
+    "SSSOM_MEDIA_TYPE": "._sssom",
+    "sssom_rows": "._sssom",
+    "sssom_tsv": "._sssom",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ECOSYSTEMS",

@@ -114,22 +114,15 @@ def function_index(kg: KnowledgeGraph) -> FunctionIndex:
     return remember(kg, ("function-index",), lambda: _build(kg))
 
 
-def _build(kg: KnowledgeGraph) -> FunctionIndex:
-    functions: dict[str, FunctionInfo] = {}
-    for row in kg.query(_FUNCTIONS).bindings():
-        iri = row["f"].value
-        if iri not in functions:
-            functions[iri] = FunctionInfo(
-                iri,
-                local_name(iri),
-                row["label"].value,
-                row["module"].value,
-                row["eco"].value,
-                row["ecolabel"].value,
-            )
+def _build(kg: KnowledgeGraph, about: str | None = None) -> FunctionIndex:
+    """The whole index, or (``about``: a function IRI) only that function's correspondences and
+    the functions they name: two small queries, for a single answer from a cold start."""
+    links_query, functions_query = _LINKS, _FUNCTIONS
+    if about is not None:
+        links_query = _LINKS.replace("WHERE {", f"WHERE {{ ?c mlkg:correspondingFunction <{about}> .", 1)
     rows: dict[str, dict[str, object]] = {}
     sides: dict[str, dict[str, SourceRef]] = defaultdict(dict)
-    for row in kg.query(_LINKS).bindings():
+    for row in kg.query(links_query).bindings():
         node = row["c"].value
         rows.setdefault(
             node,
@@ -145,6 +138,22 @@ def _build(kg: KnowledgeGraph) -> FunctionIndex:
             url=row["url"].value,
             date=None,
         )
+    if about is not None:
+        named = sorted({about} | {f for ends in sides.values() for f in ends})
+        values = " ".join(f"<{iri}>" for iri in named)
+        functions_query = _FUNCTIONS.replace("WHERE {", f"WHERE {{ VALUES ?f {{ {values} }}", 1)
+    functions: dict[str, FunctionInfo] = {}
+    for row in kg.query(functions_query).bindings():
+        iri = row["f"].value
+        if iri not in functions:
+            functions[iri] = FunctionInfo(
+                iri,
+                local_name(iri),
+                row["label"].value,
+                row["module"].value,
+                row["eco"].value,
+                row["ecolabel"].value,
+            )
     links: dict[str, list[FunctionLink]] = defaultdict(list)
     for node, info in sorted(rows.items()):
         ends = tuple(sorted(sides[node]))
@@ -200,7 +209,8 @@ def function_counterparts(
 
 
 def _answer(kg: KnowledgeGraph, entity: EntityRef, to: str | None) -> CounterpartAnswer:
-    index = function_index(kg)
+    # Only this function's correspondences are read (the answer itself is remembered per graph).
+    index = _build(kg, entity.iri)
     info = index.functions.get(entity.iri)
     tool = ToolRef(
         id=entity.id,

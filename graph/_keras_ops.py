@@ -90,6 +90,64 @@ The rules
     the side adjusted, one that produces another function leaves the side out
     (``max_pool1d``/``max_pool2d``/``max_pool3d`` by rank; ``logical_not`` only when
     ``invert``).
+
+Fallback rules. Rules 13-21 are tried only for a side rules 1-12 cannot place (and rule 17 only
+for a pair rule 6 leaves out), so every pair the first twelve place is unchanged; pairs they add
+are marked ``extended`` (:attr:`Pair.extended`).
+
+13. **Arithmetic around one function.** A returned (or followed) ``+ - * / ** //`` or unary
+    expression whose calls, scaffolding and converted arguments aside, all produce one
+    framework function stands for that function, and the side is *composite* (so at most
+    *related*): ``x - tf.math.tanh(x)`` for ``tanh_shrink``, ``tf.math.log(x) /
+    tf.math.log(10)`` for ``log10``. Two different functions in the expression: not placed.
+    *Soundness*: in a pair the fallback places, a composite side (from this rule or any other)
+    counts only when its function is named like the other side's (``tf.linspace`` /
+    ``torch.linspace``) or its call is the op's core (:attr:`Side.core`): every positional
+    argument of the call is an input of the op (unchanged, converted, or given a default under
+    ``if p is None``), a constant, or one input with constants (``x + 3``); and the arithmetic
+    around it combines the result only with constants and the op's inputs. A value computed by
+    other calls (hypot's ``max_val * tf.sqrt(...)``, nanmean's ``tf.divide(total, count)``,
+    glu's ``x1 * tf.sigmoid(x2)``), or one argument mixing several inputs, leaves the pair out:
+    ``tf.sqrt`` is a final step of hypot, not hypot.
+14. **Special cases by dtype or option.** Like rule 7, the branch of an ``if`` taken for
+    boolean or integer input (``standardize_dtype(x.dtype) == "bool"``, ``"int" in dtype``,
+    ``x.dtype.is_integer``, ``not x.dtype.is_floating``, ``not torch.is_floating_point(x)``),
+    for an option given (``initial is not None``, ``if retstep:``, ``retstep is True`` for a
+    parameter defaulting to ``None``/``False``; ``if sparse:``), or for an empty axis
+    (``axis == () or axis == []``) is set aside; the remaining path decides, guarded.
+15. **Checks, materialisation, transposes.** ``tf.debugging.check_numerics`` (:data:`CHECKS`)
+    hands its value back like a conversion; ``.resolve_conj()`` / ``.resolve_neg()``
+    (:data:`MATERIALISING_METHODS`) like a cast method; ``tf.linalg.adjoint``
+    (:data:`MATRIX_WRAPPERS`) around another call stands for it like rule 4's wrappers, and
+    ``.T`` on a call's result is a rearrangement (adjusted). A constant list handed back for
+    degenerate input (``tf.cast([0], "int32")``) is an early exit like a constant.
+16. **Tensor methods.** In the torch backend a method called on a parameter of the op, or on a
+    local name made by ``convert_to_tensor`` (so a ``torch.Tensor``), is the method
+    ``torch.Tensor.<name>`` (``x.unbind(axis)`` is ``torch.Tensor.unbind``); reached through
+    the receiver, the side is adjusted. Methods on other objects (a distribution's
+    ``.sample()``) are not placed.
+17. **Stacking.** ``hstack`` / ``vstack`` / ``dstack`` (:data:`STACKING`) are rearrangements
+    like ``concat`` for rule 6, so ``tf.concat`` and ``torch.hstack`` meet as two
+    rearrangements (*related*, as differently named) instead of being left out.
+18. **Unplaceable branch values.** Following a local name whose last assignment is no
+    framework call (a list comprehension for an empty input), the other branches of its ``if``
+    (and the value before it) decide when they all produce one function, followed as names so
+    that their own branches must agree (rule 12); the side is adjusted.
+19. **Options left off.** ``if axis is None:`` (also ``axes``, ``dim``: :data:`AXIS_PARAMS`)
+    reduces over all axes, the special case of the reduction over given axes, so that branch
+    is set aside (``torch.max(x)`` against ``amax(x, axis)``); for any other option defaulting
+    to ``None``, ``if weights is None: ... else: ...`` sets the ``else`` (the option given)
+    aside, as rule 14 does for ``is not None``. Assignments in branches set aside are not
+    followed. A scalar-shape branch (``len(shape) == 0``) is set aside like an empty axis, and
+    rule 13 follows a local name in the arithmetic to the call assigned to it
+    (``(maxval - minval) * rand_tensor + minval``). A local value changed in place after its
+    call (``outputs[idx] = updates``) is neither placed nor the core of a composite side.
+20. **Transforms and closures.** A framework transform's result, called
+    (``torch.vmap(f)(xs)``), stands for the transform; a returned nested function whose
+    returns all produce one framework call (``wrapped`` calling
+    ``torch.utils.checkpoint.checkpoint``) stands for that call. Both adjusted.
+21. **Variables.** ``variable = variable.value`` unwraps a keras Variable parameter to its
+    tensor, so rule 16 still sees a method on it as a ``torch.Tensor`` method.
 """
 
 from __future__ import annotations
@@ -99,8 +157,8 @@ import ast
 import importlib.metadata
 import importlib.util
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -285,6 +343,26 @@ PART_FUNCTIONS = frozenset(
 PART_ATTRIBUTES = frozenset({"real", "imag", "values", "indices"})
 #: Rule 9: builtins that only repackage a sequence result.
 REPACKAGING = frozenset({"tuple", "list"})
+#: Rule 15: calls that check a value and hand it back unchanged (a fix-up, followed through).
+CHECKS = frozenset({"tensorflow.debugging.check_numerics", "tensorflow.ensure_shape"})
+#: Rule 15: tensor methods that materialise a lazy view and hand back the same values.
+MATERIALISING_METHODS = frozenset({"resolve_conj", "resolve_neg"})
+#: Rule 15: rearrangements of the matrix dimensions, followed like :data:`WRAPPERS`.
+MATRIX_WRAPPERS = frozenset({"adjoint", "matrix_transpose"})
+#: Rule 17: stacking functions: rearrangements like ``concat``, for the pairing of rule 6.
+STACKING = frozenset({"hstack", "vstack", "dstack", "column_stack", "row_stack"})
+#: Rule 14: dtype names whose branch handles boolean or integer input.
+NARROW_DTYPES = frozenset(
+    {"bool", "int", "uint", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"}
+)
+#: Rule 19: parameters naming the axes of a reduction or rearrangement (left off: all axes).
+AXIS_PARAMS = frozenset({"axis", "axes", "dim"})
+#: Rule 14: parameters that ask for a sparse or ragged result (``if sparse:``).
+SPECIAL_FLAGS = frozenset({"sparse", "ragged"})
+#: Rule 15: attributes that hand back a value's transpose (``torch.count_nonzero(x).T``).
+TRANSPOSE_ATTRIBUTES = frozenset({"T", "mT"})
+#: Rule 16: the tensor type whose methods a backend calls on its values.
+TENSOR_TYPES: dict[str, str] = {"torch": "torch.Tensor"}
 _PRIVATE_TF = ("tensorflow.python.", "tensorflow.compiler.", "tensorflow.core.", "tensorflow.lite.python.")
 
 Strength = Literal["exact", "close", "related"]
@@ -421,6 +499,11 @@ class Side:
     scaffolding: bool = False
     guarded: bool = False
     """Rule 8: an early exit for degenerate input returns an allocation: at most close."""
+    extended: bool = False
+    """Placed only by the fallback rules 13-18 (rules 1-12 could not place it)."""
+    core: bool = True
+    """Rule 13: a composite side's call is the op's core: it takes the op's inputs (and
+    constants), and only constants and those inputs are combined with its result."""
 
 
 @dataclass
@@ -448,8 +531,16 @@ class _Backend:
     def __init__(self, root: Path, backend: str) -> None:
         self.backend = backend
         self.modules: dict[str, _Module] = {}
-        self._sides: dict[str, Side | None] = {}
-        self._busy: set[str] = set()
+        self._sides: dict[tuple[str, bool], Side | None] = {}
+        self._busy: set[tuple[str, bool]] = set()
+        self._extended = False
+        """Rules 13-18 apply (the fallback analysis of a side rules 1-12 cannot place)."""
+        self._composed = False
+        """Rule 13 met arithmetic around the producing call: the side is composite."""
+        self._impure = False
+        """Rule 13: the arithmetic combines the call's result with a computed value."""
+        self._aside_of: dict[int, set[int]] = {}
+        """Rule 19: per function body (by id), the nodes of branches set aside, in the fallback."""
         for name in OP_MODULES:
             file = root / "keras" / "src" / "backend" / backend / f"{name}.py"
             if not file.is_file():
@@ -480,13 +571,42 @@ class _Backend:
         return qualified if _public(qualified) and "." in qualified else None
 
     def side(self, op: str) -> Side | None:
-        if op not in self._sides:
-            if op in self._busy:  # mutual delegation: cannot be placed
+        """Rules 1-12 place the side; rules 13-18 are tried only when they cannot."""
+        basic = self._side(op, extended=False)
+        return basic if basic is not None else self._side(op, extended=True)
+
+    def _side(self, op: str, extended: bool) -> Side | None:
+        key = (op, extended)
+        if key not in self._sides:
+            if key in self._busy:  # mutual delegation: cannot be placed
                 return None
-            self._busy.add(op)
-            self._sides[op] = self._analyse(op)
-            self._busy.discard(op)
-        return self._sides[op]
+            self._busy.add(key)
+            saved = self._extended, self._composed, self._impure
+            self._extended, self._composed, self._impure = extended, False, False
+            try:
+                found = self._analyse(op)
+                composed, impure = self._composed, self._impure
+            finally:
+                self._extended, self._composed, self._impure = saved
+            if found is not None and impure:
+                found = replace(found, core=False)
+            if found is not None and extended:
+                found = replace(found, extended=True, single=found.single and not composed)
+            self._sides[key] = found
+            self._busy.discard(key)
+        return self._sides[key]
+
+    def _delegate(self, op: str) -> Side | None:
+        """The side of a delegated op, in this analysis's mode (rules 1-12 stay among themselves)."""
+        return self.side(op) if self._extended else self._side(op, extended=False)
+
+    def _structural(self, qualified: str) -> bool:
+        leaf = _leaf(qualified)
+        return leaf in STRUCTURAL or (self._extended and leaf in MATRIX_WRAPPERS)
+
+    def _passes_through(self, qualified: str | None) -> bool:
+        """A conversion (rule 3) or, in the fallback, a check that hands its value back (rule 15)."""
+        return qualified in CONVERSIONS or (self._extended and qualified in CHECKS)
 
     def _analyse(self, op: str) -> Side | None:
         module_name, _, name = op.partition(".")
@@ -497,6 +617,8 @@ class _Backend:
         params = _params(fdef)
         rebound = _rebound(fdef, params, module, self)
         special = self._special_input_nodes(module, fdef)
+        if self._extended:
+            self._aside_of[id(fdef)] = special
         returns = [
             n
             for n in _walk_body(fdef)
@@ -554,17 +676,26 @@ class _Backend:
             for q in (self.resolve(module, n.func),)
             if q is not None
             and q != function
-            and q not in CONVERSIONS
+            and not self._passes_through(q)
             and q not in SCAFFOLDING
             and q not in PART_FUNCTIONS
         }
-        others = {q for q in found_calls if _leaf(q) not in STRUCTURAL}
+        others = {q for q in found_calls if not self._structural(q)}
         adjusted = adjusted or bool(found_calls - others)
+        unchanged = rebound - _defaulted(fdef)
+        at_core = all(self._plain_call(module, c, params, unchanged) for c in calls) and not any(
+            _mutated(fdef, ret.value.id, assigned[0], ret.lineno)
+            for ret, _, _, _, _ in placed
+            if isinstance(ret.value, ast.Name)
+            for assigned in (_last_assignment(fdef, ret.value.id, ret.lineno),)
+            if assigned is not None
+        )
         if delegated:
             target_side = self._delegate_side(module, calls)
             others |= (
                 {"<delegate-composite>"} if target_side is not None and not target_side.single else set()
             )
+            at_core = at_core and (target_side is None or target_side.core)
         signatures = frozenset(_signature(c, params, rebound) for c in calls)
         return Side(
             backend=self.backend,
@@ -577,7 +708,51 @@ class _Backend:
             delegated=delegated or adjusted,
             scaffolding=function in SCAFFOLDING,
             guarded=guarded,
+            core=at_core,
         )
+
+    def _plain_call(self, module: _Module, call: ast.Call, params: set[str], rebound: set[str]) -> bool:
+        """Rule 13: each positional argument of the call is an input of the op, a constant, or one
+        input with constants (``x + 3``), never a value computed by other calls nor a combination
+        of several inputs (``x1 * x1 + x2 * x2``)."""
+        for arg in call.args:
+            inputs: set[str] = set()
+            if not self._plain(module, arg, params, rebound, inputs) or len(inputs) > 1:
+                return False
+        return True
+
+    def _plain(
+        self, module: _Module, expr: ast.expr, params: set[str], rebound: set[str], inputs: set[str]
+    ) -> bool:
+        """``expr`` is a constant, an (unchanged or only converted) input of the op, arithmetic of
+        those, or a constant built by scaffolding (``tf.constant(3.0, x.dtype)``); inputs met are
+        added to ``inputs``."""
+        if isinstance(expr, ast.Constant):
+            return True
+        if isinstance(expr, ast.Starred):
+            expr = expr.value
+        if isinstance(expr, ast.Name):
+            inputs.add(expr.id)
+            return expr.id in params and expr.id not in rebound
+        if isinstance(expr, ast.BinOp):
+            return self._plain(module, expr.left, params, rebound, inputs) and self._plain(
+                module, expr.right, params, rebound, inputs
+            )
+        if isinstance(expr, ast.UnaryOp):
+            return self._plain(module, expr.operand, params, rebound, inputs)
+        if isinstance(expr, ast.Call):
+            func = expr.func
+            builds = (isinstance(func, ast.Name) and func.id in KERAS_CONVERSIONS) or (
+                self.resolve(module, func) in SCAFFOLDING | CONVERSIONS
+            )
+            metadata = {"dtype", "shape", "ndim"}
+            return builds and all(
+                isinstance(a, ast.Constant)
+                or (isinstance(a, ast.Attribute) and a.attr in metadata and isinstance(a.value, ast.Name))
+                or self._plain(module, a, params, rebound, inputs)
+                for a in (*expr.args, *(k.value for k in expr.keywords))
+            )
+        return False
 
     def _special_input_nodes(self, module: _Module, fdef: ast.FunctionDef) -> set[int]:
         """Rule 7: ids of the nodes inside branches taken only for sparse or ragged input."""
@@ -589,6 +764,20 @@ class _Backend:
         for node in _walk_body(fdef):
             if not isinstance(node, ast.If):
                 continue
+            if self._extended and self._narrow_case(module, fdef, node.test):
+                # Rule 14: the branch taken for boolean or integer input, or for an option.
+                for statement in node.body:
+                    nodes.add(id(statement))
+                    nodes |= {id(n) for n in _walk_body(statement)}
+                continue
+            left_off = _left_off(node.test, fdef) if self._extended else None
+            if left_off is not None:
+                # Rule 19: `if axis is None:` (all axes) is the special case of the reduction
+                # over given axes; `if weights is None: ... else:` sets the option given apart.
+                for statement in node.body if left_off in AXIS_PARAMS else node.orelse:
+                    nodes.add(id(statement))
+                    nodes |= {id(n) for n in _walk_body(statement)}
+                continue
             test, branch = node.test, node.body
             if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
                 test, branch = test.operand, node.orelse
@@ -597,6 +786,46 @@ class _Backend:
                     nodes.add(id(statement))
                     nodes |= {id(n) for n in _walk_body(statement)}
         return nodes
+
+    def _narrow_case(self, module: _Module, fdef: ast.FunctionDef, test: ast.expr) -> bool:
+        """Rule 14: ``test`` holds for boolean or integer input, for a given optional argument
+        (``initial is not None``, ``if retstep:``), for an empty axis (``axis == ()``) or for a
+        requested sparse result (``if sparse:``)."""
+        options = _option_params(fdef)
+        if isinstance(test, ast.Name):
+            return test.id in options or (test.id in SPECIAL_FLAGS and test.id in _params(fdef))
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+            return all(_empty_axis_test(v, fdef) for v in test.values)
+        if _empty_axis_test(test, fdef) or _empty_shape_test(test):
+            return True
+        if isinstance(test, ast.Attribute):
+            return test.attr in ("is_integer", "is_bool")
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            operand = test.operand
+            if isinstance(operand, ast.Attribute) and operand.attr == "is_floating":
+                return True
+            return (
+                isinstance(operand, ast.Call)
+                and self.resolve(module, operand.func) == "torch.is_floating_point"
+            )
+        if not isinstance(test, ast.Compare) or len(test.ops) != 1:
+            return False
+        op, left, right = test.ops[0], test.left, test.comparators[0]
+        if isinstance(op, ast.IsNot | ast.Is):
+            # `p is not None` (an optional argument given) or `p is True` (an option switched on)
+            if not (isinstance(left, ast.Name) and isinstance(right, ast.Constant)):
+                return False
+            wanted = None if isinstance(op, ast.IsNot) else True
+            return right.value is wanted and left.id in options
+        if not isinstance(op, ast.Eq | ast.In):
+            return False
+        strings = [
+            e
+            for side in (left, right)
+            for e in (side.elts if isinstance(side, ast.List | ast.Tuple | ast.Set) else [side])
+            if isinstance(e, ast.Constant) and isinstance(e.value, str)
+        ]
+        return bool(strings) and all(e.value in NARROW_DTYPES for e in strings)
 
     def _mentions_special(self, module: _Module, expr: ast.expr, names: set[str]) -> bool:
         for node in ast.walk(expr):
@@ -625,6 +854,12 @@ class _Backend:
         for _ in range(8):
             if isinstance(value, ast.Constant) or (isinstance(value, ast.Name) and value.id in params):
                 return True
+            if (
+                self._extended
+                and isinstance(value, ast.List | ast.Tuple)
+                and all(isinstance(e, ast.Constant) for e in value.elts)
+            ):
+                return True  # rule 15: a constant list handed back for degenerate input
             if not isinstance(value, ast.Call) or not value.args:
                 return False
             func = value.func
@@ -642,7 +877,7 @@ class _Backend:
         """Rule 4: a structural call wrapped around another framework call stands for that call."""
         seen = 0
         found: tuple[str, ast.Call | None] | None = None
-        while call is not None and _leaf(qualified) in WRAPPERS and seen < 8:
+        while call is not None and self._wraps(qualified) and seen < 8:
             seen += 1
             if not call.args or isinstance(call.args[0], ast.Starred):
                 break
@@ -653,11 +888,15 @@ class _Backend:
             found = (qualified, call)
         return found
 
+    def _wraps(self, qualified: str) -> bool:
+        leaf = _leaf(qualified)
+        return leaf in WRAPPERS or (self._extended and leaf in MATRIX_WRAPPERS)
+
     def _delegate_side(self, module: _Module, calls: Sequence[ast.Call]) -> Side | None:
         for call in calls:
             target = self._delegate_op(module, call.func)
             if target is not None:
-                return self.side(target)
+                return self._delegate(target)
         return None
 
     def _delegate_op(self, module: _Module, func: ast.expr) -> str | None:
@@ -688,41 +927,144 @@ class _Backend:
         ):
             # Rule 9: one part of a call's result (torch.sort(x).values, torch.linalg.lstsq(...)[0]).
             return _rearranged(self._producing(module, fdef, expr.value, line, depth + 1))
+        if self._extended and isinstance(expr, ast.Attribute) and expr.attr in TRANSPOSE_ATTRIBUTES:
+            if isinstance(expr.value, ast.Call):  # rule 15: a transposed result
+                return _rearranged(self._producing(module, fdef, expr.value, line, depth + 1))
+            return None
+        if self._extended and isinstance(expr, ast.BinOp | ast.UnaryOp):
+            return self._producing_arithmetic(module, fdef, expr, line, depth)
         if not isinstance(expr, ast.Call):
             return None
         func = expr.func
+        if self._extended and isinstance(func, ast.Call):
+            # Rule 20: a function a framework transform returns, called (torch.vmap(f)(xs)).
+            return _rearranged(self._producing_call(module, fdef, func, line, depth + 1))
         if isinstance(func, ast.Name) and func.id in KERAS_CONVERSIONS:
             return self._first_arg(module, fdef, expr, line, depth)
         if isinstance(func, ast.Name) and func.id in REPACKAGING and func.id not in module.functions:
             if len(expr.args) != 1 or expr.keywords:
                 return None
             return _rearranged(self._first_arg(module, fdef, expr, line, depth))
+        materialises = (
+            self._extended and isinstance(func, ast.Attribute) and func.attr in MATERIALISING_METHODS
+        )
         if (
             isinstance(func, ast.Attribute)
-            and (func.attr in CAST_METHODS or func.attr in STRUCTURAL_METHODS)
+            and (func.attr in CAST_METHODS or func.attr in STRUCTURAL_METHODS or materialises)
             and self.resolve(module, func) is None
         ):
             found = self._producing(module, fdef, func.value, line, depth + 1)
-            if found is None or func.attr in CAST_METHODS:
+            if found is None or func.attr in CAST_METHODS or materialises:
                 return found
             return found[0], found[1], True  # rearranged afterwards: at most close
+        if self._extended and isinstance(func, ast.Attribute) and self.resolve(module, func) is None:
+            method = self._tensor_method(module, fdef, func, line, depth)
+            if method is not None:
+                return method, expr, True
         return self._producing_call(module, fdef, expr, line, depth)
+
+    def _producing_arithmetic(
+        self, module: _Module, fdef: ast.FunctionDef, expr: ast.BinOp | ast.UnaryOp, line: int, depth: int
+    ) -> tuple[str, ast.Call | None, bool] | None:
+        """Rule 13: arithmetic whose calls all produce one framework function stands for it."""
+        params = _params(fdef)
+        calls: list[ast.Call] = []
+        found_names: list[tuple[str, ast.Call | None, bool]] = []
+        stack: list[ast.expr] = [expr]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.BinOp):
+                stack += [node.right, node.left]
+            elif isinstance(node, ast.UnaryOp):
+                stack.append(node.operand)
+            elif isinstance(node, ast.Call):
+                calls.append(node)
+            elif not isinstance(node, ast.Name | ast.Constant | ast.Attribute | ast.Subscript):
+                return None  # a comparison, a conditional expression...: not placed
+            elif isinstance(node, ast.Name) and node.id not in params:
+                # a local value: the call it was assigned (rand_tensor = torch.rand(...)) takes part
+                assigned = _last_assignment(fdef, node.id, line, self._aside(fdef))
+                if assigned is None or not isinstance(assigned[1], ast.Call):
+                    self._impure = True
+                    continue
+                placed = self._producing_name(module, fdef, node.id, line, depth + 1)
+                if placed is None:
+                    return None
+                if placed[0] not in SCAFFOLDING:
+                    found_names.append(placed)
+                    if not self._plain_call(module, assigned[1], params, self._changed(module, fdef, params)):
+                        self._impure = True
+            elif not self._plain(module, node, params, self._changed(module, fdef, params), set()):
+                self._impure = True  # the result is combined with a computed value (hypot, glu)
+        found: list[tuple[str, ast.Call | None, bool]] = list(found_names)
+        for call in calls:
+            if self._trivial(module, fdef, call, params, line):
+                continue  # a converted argument or constant is an operand, not a producer
+            placed = self._producing(module, fdef, call, line, depth + 1)
+            if placed is None:
+                return None
+            if placed[0] not in SCAFFOLDING:
+                found.append(placed)
+                if not self._plain_call(module, call, params, self._changed(module, fdef, params)):
+                    self._impure = True
+        if len({f[0] for f in found}) != 1:
+            return None
+        self._composed = True
+        return found[0][0], found[0][1], True
+
+    def _changed(self, module: _Module, fdef: ast.FunctionDef, params: set[str]) -> set[str]:
+        """Inputs changed in the body, other than converted or given a default (rule 13)."""
+        return _rebound(fdef, params, module, self) - _defaulted(fdef)
+
+    def _tensor_method(
+        self, module: _Module, fdef: ast.FunctionDef, func: ast.Attribute, line: int, depth: int
+    ) -> str | None:
+        """Rule 16: ``x.unbind(axis)`` on a tensor of the backend's framework is ``torch.Tensor.unbind``."""
+        tensor = TENSOR_TYPES.get(self.backend)
+        receiver = func.value
+        if tensor is None or func.attr.startswith("_") or not isinstance(receiver, ast.Name):
+            return None
+        assigned = _last_assignment(fdef, receiver.id, line)
+        if assigned is None:
+            known = receiver.id in _params(fdef)
+        else:
+            value = assigned[1]
+            # rule 21: `variable = variable.value` unwraps a keras Variable to its tensor
+            unwraps = (
+                isinstance(value, ast.Attribute)
+                and value.attr == "value"
+                and isinstance(value.value, ast.Name)
+                and value.value.id == receiver.id
+                and receiver.id in _params(fdef)
+            )
+            known = (
+                unwraps
+                or _is_conversion_of(value, receiver.id, module, self)
+                or (
+                    isinstance(value, ast.Call)
+                    and isinstance(value.func, ast.Name)
+                    and value.func.id in KERAS_CONVERSIONS
+                )
+            )
+        return f"{tensor}.{func.attr}" if known else None
 
     def _producing_name(
         self, module: _Module, fdef: ast.FunctionDef, name: str, line: int, depth: int
     ) -> tuple[str, ast.Call | None, bool] | None:
         """A local name: its last assignment before ``line`` (rules 4 and 11)."""
-        assigned = _last_assignment(fdef, name, line)
+        assigned = _last_assignment(fdef, name, line, self._aside(fdef))
         if assigned is None:
-            return None
+            return self._closure(module, fdef, name, depth) if self._extended else None
         at, value = assigned
+        if self._extended and _mutated(fdef, name, at, line):
+            return None  # `v[i] = u` or `v += u` after the assignment: v is no longer the call's result
         if self._fix_up(module, fdef, name, value, at):
             # Rule 11: `v = _transpose(v)` or `v = where(mask, fill, v)`: follow v before it.
             return _rearranged(self._producing_name(module, fdef, name, at, depth + 1))
         found = self._producing(module, fdef, value, at, depth + 1)
         if found is None:
-            return None
-        for other_line, other in _sibling_assignments(fdef, name, at):
+            return self._other_branches(module, fdef, name, at, depth) if self._extended else None
+        for other_line, other in _sibling_assignments(fdef, name, at, self._aside(fdef)):
             # Rule 12: if/elif branches that assign the name must not disagree on the function;
             # a branch that calls no framework function (a keras helper) or only rearranges
             # makes the value adjusted.
@@ -736,6 +1078,48 @@ class _Backend:
             elif alternative[0] != function:
                 return None
         return found
+
+    def _aside(self, fdef: ast.FunctionDef) -> set[int]:
+        """Rule 19: assignments in branches set aside are not followed (fallback only)."""
+        return self._aside_of.get(id(fdef), set()) if self._extended else set()
+
+    def _closure(
+        self, module: _Module, fdef: ast.FunctionDef, name: str, depth: int
+    ) -> tuple[str, ast.Call | None, bool] | None:
+        """Rule 20: a returned nested function whose returns all produce one framework call
+        (``def wrapped(*args): return torch.utils.checkpoint.checkpoint(f, *args)``) stands for
+        that call, adjusted."""
+        nested = [n for n in fdef.body if isinstance(n, ast.FunctionDef) and n.name == name]
+        if len(nested) != 1:
+            return None
+        inner = nested[0]
+        returns = [n for n in _walk_body(inner) if isinstance(n, ast.Return) and n.value is not None]
+        found = [self._producing(module, inner, r.value, r.lineno, depth + 1) for r in returns]  # type: ignore[arg-type]
+        if not found or any(f is None for f in found) or len({f[0] for f in found if f}) != 1:
+            return None
+        first = found[0]
+        assert first is not None
+        return first[0], first[1], True
+
+    def _other_branches(
+        self, module: _Module, fdef: ast.FunctionDef, name: str, line: int, depth: int
+    ) -> tuple[str, ast.Call | None, bool] | None:
+        """Rule 18: a branch value that is no framework call gives way to the other branches,
+        when they all produce one function (adjusted)."""
+        if depth > 12:
+            return None
+        alternatives = [
+            # followed as a name, so that the branches it sits in must agree in turn (rule 12)
+            self._producing_name(module, fdef, name, other_line + 1, depth + 1)
+            for other_line, _ in _sibling_assignments(fdef, name, line, self._aside(fdef))
+        ]
+        if not alternatives or any(a is None for a in alternatives):
+            return None
+        if len({a[0] for a in alternatives if a is not None}) != 1:
+            return None
+        first = alternatives[0]
+        assert first is not None
+        return first[0], first[1], True
 
     def _fix_up(self, module: _Module, fdef: ast.FunctionDef, name: str, value: ast.expr, line: int) -> bool:
         """Rule 11: ``value`` rearranges or masks ``name`` itself and computes nothing new."""
@@ -791,12 +1175,12 @@ class _Backend:
         func = expr.func
         qualified = self.resolve(module, func)
         if qualified is not None:
-            if qualified in CONVERSIONS:
+            if self._passes_through(qualified):
                 return self._first_arg(module, fdef, expr, line, depth)
             return qualified, expr, False
         target = self._delegate_op(module, func)
         if target is not None:
-            side = self.side(target)
+            side = self._delegate(target)
             if side is None:
                 return None
             return side.function, expr, True
@@ -837,7 +1221,9 @@ def _part_root(expr: ast.expr, is_part_function: Callable[[ast.expr], bool]) -> 
     return None
 
 
-def _sibling_assignments(fdef: ast.FunctionDef, name: str, line: int) -> list[tuple[int, ast.expr]]:
+def _sibling_assignments(
+    fdef: ast.FunctionDef, name: str, line: int, aside: Collection[int] = ()
+) -> list[tuple[int, ast.expr]]:
     """Plain ``name = ...`` in the other branches of the if/elif/else holding the one at ``line``."""
     for node in _walk_body(fdef):
         if not isinstance(node, ast.If):
@@ -860,11 +1246,11 @@ def _sibling_assignments(fdef: ast.FunctionDef, name: str, line: int) -> list[tu
             if branch is holder[0]:
                 continue
             for statement in branch:
-                if _assigns(statement, name):
+                if _assigns(statement, name) and id(statement) not in aside:
                     out.append((statement.lineno, statement.value))  # type: ignore[attr-defined]
         if not all(any(_assigns(s, name) for s in b) for b in branches):
             # A branch (or the missing else) keeps the value from before the if statement.
-            before = _last_assignment(fdef, name, node.lineno)
+            before = _last_assignment(fdef, name, node.lineno, aside)
             if before is not None:
                 out.append(before)
         return out
@@ -887,6 +1273,76 @@ def _stem(qualified: str) -> str:
 
 def _leaf(qualified: str) -> str:
     return qualified.rsplit(".", 1)[-1]
+
+
+def _option_params(fdef: ast.FunctionDef) -> set[str]:
+    """Parameters whose default is ``None`` or ``False`` (options left off by default, rule 14)."""
+    args = fdef.args
+    positional = [*args.posonlyargs, *args.args]
+    pairs = list(zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True))
+    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None]
+    return {a.arg for a, d in pairs if isinstance(d, ast.Constant) and d.value in (None, False)}
+
+
+def _mutated(fdef: ast.FunctionDef, name: str, after: int, before: int) -> bool:
+    """``name[...] = ...`` or ``name += ...`` between lines ``after`` and ``before``."""
+    for node in _walk_body(fdef):
+        if not after < getattr(node, "lineno", 0) < before:
+            continue
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
+            return True
+        if isinstance(node, ast.Assign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if (
+                    isinstance(target, ast.Subscript | ast.Attribute)
+                    and isinstance(target.value, ast.Name)
+                    and target.value.id == name
+                ):
+                    return True
+    return False
+
+
+def _left_off(test: ast.expr, fdef: ast.FunctionDef) -> str | None:
+    """Rule 19: the option parameter ``test`` finds left off (``p is None``, ``p`` defaulting to None)."""
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Is)
+        and isinstance(test.left, ast.Name)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+        and test.left.id in _option_params(fdef)
+    ):
+        return test.left.id
+    return None
+
+
+def _empty_shape_test(test: ast.expr) -> bool:
+    """Rule 14: ``len(shape) == 0``: the branch for a scalar (empty) shape."""
+    return (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Eq)
+        and isinstance(test.left, ast.Call)
+        and isinstance(test.left.func, ast.Name)
+        and test.left.func.id == "len"
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value == 0
+    )
+
+
+def _empty_axis_test(test: ast.expr, fdef: ast.FunctionDef) -> bool:
+    """``axis == ()`` or ``axis == []``: a parameter compared with an empty tuple or list (rule 14)."""
+    return (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Eq)
+        and isinstance(test.left, ast.Name)
+        and test.left.id in _params(fdef)
+        and isinstance(test.comparators[0], ast.Tuple | ast.List)
+        and not test.comparators[0].elts
+    )
 
 
 def _params(fdef: ast.FunctionDef) -> set[str]:
@@ -931,11 +1387,38 @@ def _rebound(fdef: ast.FunctionDef, params: set[str], module: _Module, backend: 
     return changed
 
 
-def _last_assignment(fdef: ast.FunctionDef, name: str, line: int) -> tuple[int, ast.expr] | None:
-    """(line, value) of the last plain ``name = ...`` before ``line``."""
+def _defaulted(fdef: ast.FunctionDef) -> set[str]:
+    """Names assigned only inside ``if name is None:`` (a default filled in for a left-off input)."""
+    inside: set[int] = set()
+    for node in _walk_body(fdef):
+        if not isinstance(node, ast.If) or node.orelse:
+            continue
+        test = node.test
+        if (
+            isinstance(test, ast.Compare)
+            and isinstance(test.left, ast.Name)
+            and isinstance(test.ops[0], ast.Is)
+            and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value is None
+        ):
+            name = test.left.id
+            inside |= {id(statement) for statement in node.body if _assigns(statement, name)}
+    names: dict[str, bool] = {}
+    for node in _walk_body(fdef):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    names[target.id] = names.get(target.id, True) and id(node) in inside
+    return {n for n, only in names.items() if only}
+
+
+def _last_assignment(
+    fdef: ast.FunctionDef, name: str, line: int, aside: Collection[int] = ()
+) -> tuple[int, ast.expr] | None:
+    """(line, value) of the last plain ``name = ...`` before ``line``, not among ``aside``."""
     best: tuple[int, ast.expr] | None = None
     for node in _walk_body(fdef):
-        if isinstance(node, ast.Assign) and node.lineno < line:
+        if isinstance(node, ast.Assign) and node.lineno < line and id(node) not in aside:
             for target in node.targets:
                 if (
                     isinstance(target, ast.Name)
@@ -977,22 +1460,25 @@ class Pair:
     a: Side
     b: Side
     strength: Strength
+    extended: bool = False
+    """Placed by the fallback rules 13-18 (a side or the pairing rules 1-12 could not place)."""
 
 
-def _strength(a: Side, b: Side) -> Strength | None:
-    """Rule 6."""
+def _strength(a: Side, b: Side, extended: bool = False) -> Strength | None:
+    """Rule 6 (with rule 17's stacking functions counted as rearrangements when ``extended``)."""
+    structural = STRUCTURAL | STACKING if extended else STRUCTURAL
     if a.scaffolding or b.scaffolding:
         # Scaffolding answers only an op that is itself the allocation (numpy.zeros -> tf.zeros).
         op_name = a.op.rsplit(".", 1)[-1]
         if not (a.single and b.single and _leaf(a.function) == op_name == _leaf(b.function)):
             return None
     if a.single and b.single:
-        if (_leaf(a.function) in STRUCTURAL) != (_leaf(b.function) in STRUCTURAL):
+        if (_leaf(a.function) in structural) != (_leaf(b.function) in structural):
             return None  # a rearrangement on one side only says nothing about the other's function
         if _specialised(a) or _specialised(b) or _constants(a) != _constants(b):
             return "related"
         if _stem(a.function) != _stem(b.function) and (
-            a.delegated or b.delegated or a.guarded or b.guarded or _leaf(a.function) in STRUCTURAL
+            a.delegated or b.delegated or a.guarded or b.guarded or _leaf(a.function) in structural
         ):
             # Differently named functions only stand for each other when both are called plainly;
             # an adjusted call (tf.transpose for moveaxis, tf.tensordot for vdot) is a workaround.
@@ -1012,9 +1498,18 @@ def _strength(a: Side, b: Side) -> Strength | None:
     if a.single == b.single:
         return None
     composite = b if a.single else a
-    if _leaf(composite.function) in STRUCTURAL:
+    if _leaf(composite.function) in structural:
         return None
     return "related"
+
+
+def _core_pair(a: Side, b: Side) -> bool:
+    """Rule 13's soundness check on a pair the fallback rules place: a composite side counts only
+    when its function is named like the other side's, or its call is the op's core (:attr:`Side.core`)."""
+    if a.single == b.single:
+        return True
+    composite, other = (b, a) if a.single else (a, b)
+    return composite.core or _stem(composite.function) == _stem(other.function)
 
 
 def _specialised(side: Side) -> bool:
@@ -1051,8 +1546,13 @@ def extract(root: Path, version: str, backends: Sequence[str] = tuple(BACKENDS))
                 if a is None or b is None:
                     continue
                 strength = _strength(a, b)
+                extended = a.extended or b.extended
+                if strength is None:
+                    strength, extended = _strength(a, b, extended=True), True
+                if extended and not _core_pair(a, b):
+                    continue
                 if strength is not None:
-                    pairs.append(Pair(op, a, b, strength))
+                    pairs.append(Pair(op, a, b, strength, extended))
     names = {function_name(s.function) for p in pairs for s in (p.a, p.b)}
     ids: dict[str, str] = {}
     for name in sorted(names):

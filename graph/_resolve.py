@@ -25,6 +25,7 @@ dictionaries built up front, deterministic, and never raise for any string.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -130,8 +131,10 @@ def normalise(text: str) -> str:
     return key
 
 
+@functools.lru_cache(maxsize=16384)
 def _fold(text: str) -> str:
-    """Case- and accent-insensitive form of ``text`` (NFKD, combining marks dropped)."""
+    """Case- and accent-insensitive form of ``text`` (NFKD, combining marks dropped); cached, as
+    building the name index folds each label several times."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
