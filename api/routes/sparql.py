@@ -73,6 +73,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         if given is None:
             await run_in_threadpool(runner.close)
+            del app.state.query_runner  # a later start (a test's app run again) makes a new one
 
 
 router = APIRouter(tags=["sparql"], lifespan=_lifespan)
