@@ -286,6 +286,12 @@ def _resolve(index: NameIndex, query: str) -> Resolution:
     )
     key = normalise(stripped)
     for how, found in (*tiers, ("normalised", index.keys.get(key, set()) if key else set())):
+        if len(found) > 1:
+            # A tool or module wins over a framework function of the same name ("torch.vmap":
+            # the module page, not the function the keras layer derived): tool-level names
+            # keep their meaning as the function layer grows (issue 16).
+            tools = {iri for iri in found if index.entities[iri].type != "FrameworkFunction"}
+            found = tools or found
         if len(found) > 1 and how != "normalised":
             # The one entity whose own name this is wins over others that list it as an
             # alternative spelling ("torch.autograd": the module, not the article's feature).
