@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 LARGE_GRAPH = 800
 MAX_DEPTH = 6
 EDGE_LABEL_MIN_PX = 9  # an edge label is drawn only when at least this tall on screen
+#: Node labels are drawn by the page script (mlkg-viz.js) at a legible size on screen, the most
+#: connected first and none over another; vis-network's own, which shrink with the zoom to a
+#: few pixels at fit, are never drawn (a threshold no label reaches).
+NODE_LABEL_MIN_PX = 12
+VIS_LABELS_OFF = 10_000
 SPACING = 45  # distance scale of the large-graph spiral, in vis units
 
 
@@ -161,6 +166,7 @@ def vis_options(large: bool) -> dict[str, Any]:
         "nodes": {
             "borderWidth": 2,
             "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "scaling": {"label": {"drawThreshold": VIS_LABELS_OFF}},
         },
         "edges": {
             "font": {
@@ -331,6 +337,7 @@ def network_data(graph: nx.MultiDiGraph, state: ViewState | None = None) -> dict
         "ecosystems": eco_legend,
         "strengthColours": {s: strength_colour(s) for s in ("Exact", "Close", "Related")},
         "options": net.options,
+        "labelMinPx": NODE_LABEL_MIN_PX,
         "large": graph.number_of_nodes() > LARGE_GRAPH,
         "initial": (state or ViewState()).as_json(),
     }
