@@ -231,6 +231,8 @@ def test_describe_results_can_be_drawn_as_a_graph(
     assert label == "TorchServe"
     box = graph.bounding_box()
     assert box is not None and box["width"] >= 300 and box["height"] >= 300, box
+    # Names readable (11 px or more) even on a phone, where the view zooms in on the hub.
+    assert page.evaluate("13 * window.mlkgResultGraph.getScale()") >= 11 - 0.01
     (ink,) = canvas_ink(browser_page, canvas="#results .graph-view canvas")
     assert ink > 500, "the graph is drawn"
     # vis-network came from this site, under its CSP (a refused script would be a console error).

@@ -591,6 +591,14 @@
         network.once("stabilizationIterationsDone", () => {
           network.setOptions({ physics: { enabled: false } });
           network.fit();
+          // Too small to read when fitted (a phone): zoom until names are 11 px, on the most
+          // connected node; the rest is a drag away.
+          if (network.getScale() * 13 < 11) {
+            const degree = new Map();
+            for (const e of data.edges) for (const end of [e.from, e.to]) degree.set(end, (degree.get(end) || 0) + 1);
+            const hub = Array.from(degree.entries()).sort((a, b) => b[1] - a[1])[0][0];
+            network.moveTo({ position: network.getPositions([hub])[hub], scale: 11 / 13 });
+          }
           box.dataset.ready = "true";
         });
         // A double click (or double tap) on one of our entities opens its page.
