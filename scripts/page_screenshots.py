@@ -9,6 +9,7 @@ error (a 404 page's own status aside) or asks another host.
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import sys
@@ -44,6 +45,8 @@ PAGES: dict[str, tuple[str, str, str | None]] = {
     "timeline": ("/viz/timeline", "svg", None),
     "docs": ("/docs", ".swagger-ui .info", None),
 }
+#: The README's two inline pictures, copies of two of the pages' (made with the default OUT_DIR).
+README_PICTURES = {"screenshot.png": "home-desktop.png", "graph-view.png": "picture-desktop.png"}
 
 
 def free_port() -> int:
@@ -73,6 +76,10 @@ def main() -> None:
                         shoot(browser, base, name, path, ready, click, viewport, (width, height), out)
             finally:
                 browser.close()
+        if out == ROOT / "docs" / "pages":
+            for name, source in README_PICTURES.items():
+                shutil.copyfile(out / source, out.parent / name)
+                print(f"docs/{name} (= docs/pages/{source})")
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -122,6 +122,8 @@ def test_the_readme_links_a_screenshot_of_every_page_at_both_sizes() -> None:
             shot = f"docs/pages/{name}-{viewport}.png"
             assert (root / shot).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", shot
             assert f"]({shot})" in readme, shot
+    for name, source in script.README_PICTURES.items():  # the README's inline pictures are current
+        assert (root / "docs" / name).read_bytes() == (root / "docs" / "pages" / source).read_bytes(), name
     # ...and nothing there is left over from an older set.
     present = {p.name for p in (root / "docs" / "pages").glob("*.png")}
     assert present == {f"{n}-{v}.png" for n in script.PAGES for v in VIEWPORTS}

@@ -112,6 +112,9 @@ def neighbourhood(graph: nx.MultiDiGraph, focus: str, depth: int) -> set[str]:
     return seen
 
 
+_NO_ECOSYSTEM_LABEL = {NO_ECOSYSTEM: "no ecosystem"}
+
+
 def _ecosystem_of(attrs: dict[str, Any]) -> str:
     eco = attrs.get("ecosystem")
     return str(eco) if eco else NO_ECOSYSTEM
@@ -311,7 +314,8 @@ def network_data(graph: nx.MultiDiGraph, state: ViewState | None = None) -> dict
     eco_legend = []
     for eco, count in sorted(ecosystems.items(), key=lambda kv: (kv[0] == NO_ECOSYSTEM, kv[0])):
         border, shape = ecosystem_style(eco)
-        label = graph.nodes[eco].get("label", eco) if eco in graph else "no ecosystem"
+        # A module's view holds functions, not the frameworks: the id (TensorFlow...) names them.
+        label = graph.nodes[eco].get("label", eco) if eco in graph else _NO_ECOSYSTEM_LABEL.get(eco, eco)
         eco_legend.append({"id": eco, "label": label, "colour": border, "shape": shape, "count": count})
     return {
         "nodes": net.nodes,

@@ -183,11 +183,12 @@
   var labelWidths = new Map(); // measured text widths by node and font size
   var MIN_NODE_PX = 3.5; // a node drawn smaller than this (radius) is not labelled
   var LABEL_GAP = 3; // px kept free around each label
+  var HUB_LINKS = 10; // a node with this many links or more is a hub: larger, bold label
   var labelOrder = Object.keys(meta).sort(function (a, b) {
     return adjacency[b].size - adjacency[a].size || meta[a].label.localeCompare(meta[b].label);
   });
   function labelPx(id, scale) {
-    var hub = adjacency[id].size >= 10;
+    var hub = adjacency[id].size >= HUB_LINKS;
     var px = Math.min(16, Math.max(data.labelMinPx, 14 * scale));
     return hub ? px + 3 : px;
   }
@@ -245,7 +246,7 @@
       if (at.x < 0 || at.x > width || at.y < 0 || at.y > height) continue;
       var px = labelPx(id, scale);
       var lines = String(body.options.label || meta[id].label).split("\n");
-      ctx.font = (adjacency[id].size >= 10 ? "600 " : "") + px + "px system-ui, sans-serif";
+      ctx.font = (adjacency[id].size >= HUB_LINKS ? "600 " : "") + px + "px system-ui, sans-serif";
       var wkey = id + "@" + px;
       var w = labelWidths.get(wkey);
       if (w === undefined) {
@@ -256,7 +257,7 @@
       var h = lines.length * Math.round(px * 1.2);
       // Below the node, else above, right or left: the first place free of other labels and
       // of other nodes (hubs and the selected neighbourhood may sit over a node: they matter most).
-      var important = adjacency[id].size >= 10 || !!(labelKeep && labelKeep.has(id));
+      var important = adjacency[id].size >= HUB_LINKS || !!(labelKeep && labelKeep.has(id));
       var spots = [
         [at.x - w / 2, at.y + radius + 2], [at.x - w / 2, at.y - radius - 2 - h],
         [at.x + radius + 4, at.y - h / 2], [at.x - radius - 4 - w, at.y - h / 2],
