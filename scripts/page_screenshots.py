@@ -3,11 +3,13 @@
     .venv/bin/python scripts/page_screenshots.py [OUT_DIR]
 
 Starts ``mlkg serve`` on a free loopback port and drives Debian's Chromium (``/usr/bin/chromium``)
-with Playwright, as the browser tests do; fails if a page logs an error or asks another host.
+with Playwright through the tests' own driver (``tests/browser.py``); fails if a page logs an
+error (a 404 page's own status aside) or asks another host.
 """
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import sys
@@ -17,24 +19,34 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-from playwright.sync_api import sync_playwright
-
-from mlkg.api.vocab import without_predeclared_prefixes
-
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-VIEWPORTS = {"desktop": (1440, 900), "phone": (390, 844)}
+sys.path.insert(0, str(ROOT / "tests"))
+
+from browser import VIEWPORTS, Browser  # noqa: E402
+
+from mlkg.api.vocab import without_predeclared_prefixes  # noqa: E402
+
 EXAMPLE = (ROOT / "graph" / "queries" / "counterparts-of-a-tool.rq").read_text(encoding="utf-8")
-PAGES = {
-    "home": ("/?tool=tflite", ".card"),
-    "entity": ("/entity/PyTorch", "table.facts"),
-    "sparql": ("/sparql?query=" + quote(without_predeclared_prefixes(EXAMPLE)), "#results tbody tr"),
-    "picture": ("/viz?focus=TorchServe&depth=2", "#network canvas"),
-    "counterparts": ("/viz/counterparts", "svg"),
-    "timeline": ("/viz/timeline", "svg"),
-    "docs": ("/docs", ".swagger-ui .info"),
+#: name -> (path, what shows the page is ready, a button to click first or None)
+PAGES: dict[str, tuple[str, str, str | None]] = {
+    "home": ("/?tool=tflite", ".card", None),
+    "unknown-name": ("/?tool=pytorch%20servingg", "#answer", None),
+    "entity": ("/entity/PyTorch", "table.facts", None),
+    "sparql": ("/sparql?query=" + quote(without_predeclared_prefixes(EXAMPLE)), "#results tbody tr", None),
+    "sparql-graph": (
+        "/sparql?query=" + quote("DESCRIBE ent:TorchServe"),
+        "#results .graph-view[data-ready='true']",
+        "#view-graph",
+    ),
+    "picture-all": ("/viz", "html[data-viz-ready='true']", None),
+    "picture": ("/viz?focus=TorchServe&depth=2", "html[data-focused='TorchServe']", None),
+    "module": ("/viz?module=tf.nn", "html[data-viz-ready='true']", None),
+    "counterparts": ("/viz/counterparts", "svg", None),
+    "timeline": ("/viz/timeline", "svg", None),
+    "docs": ("/docs", ".swagger-ui .info", None),
 }
+#: The README's two inline pictures, copies of two of the pages' (made with the default OUT_DIR).
+README_PICTURES = {"screenshot.png": "home-desktop.png", "graph-view.png": "picture-desktop.png"}
 
 
 def free_port() -> int:
@@ -56,34 +68,52 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        with sync_playwright() as pw, tempfile.TemporaryDirectory() as profile:
-            context = pw.chromium.launch_persistent_context(
-                profile, executable_path=CHROMIUM, headless=True, args=ARGS, service_workers="block"
-            )
-            for name, (path, ready) in PAGES.items():
-                for viewport, (width, height) in VIEWPORTS.items():
-                    page = context.new_page()
-                    problems: list[str] = []
-                    page.on("console", lambda m, p=problems: p.append(m.text) if m.type == "error" else None)
-                    page.on("pageerror", lambda e, p=problems: p.append(str(e)))
-                    page.on(
-                        "request",
-                        lambda r, p=problems: None if r.url.startswith((base, "data:")) else p.append(r.url),
-                    )
-                    page.set_viewport_size({"width": width, "height": height})
-                    page.goto(base + path)
-                    page.locator(ready).first.wait_for(timeout=20_000)
-                    page.wait_for_timeout(1500)  # the picture settles
-                    target = out / f"{name}-{viewport}.png"
-                    page.screenshot(path=str(target))
-                    page.close()
-                    if problems:
-                        raise SystemExit(f"{name} at {viewport}: {problems}")
-                    print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
-            context.close()
+        with tempfile.TemporaryDirectory() as profile:
+            browser = Browser(Path(profile))
+            try:
+                for name, (path, ready, click) in PAGES.items():
+                    for viewport, (width, height) in VIEWPORTS.items():
+                        shoot(browser, base, name, path, ready, click, viewport, (width, height), out)
+            finally:
+                browser.close()
+        if out == ROOT / "docs" / "pages":
+            for name, source in README_PICTURES.items():
+                shutil.copyfile(out / source, out.parent / name)
+                print(f"docs/{name} (= docs/pages/{source})")
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def shoot(
+    browser: Browser,
+    base: str,
+    name: str,
+    path: str,
+    ready: str,
+    click: str | None,
+    viewport: str,
+    size: tuple[int, int],
+    out: Path,
+) -> None:
+    recorded = browser.new_page()
+    page = recorded.page
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(base + path)
+    if click:
+        page.locator(click).wait_for(timeout=20_000)
+        page.locator(click).click()
+    page.locator(ready).first.wait_for(state="attached", timeout=20_000)
+    page.wait_for_timeout(1000)  # the last frames drawn
+    if click:
+        page.locator(ready).first.scroll_into_view_if_needed()
+    target = recorded.screenshot(out / f"{name}-{viewport}.png")
+    page.close()
+    problems = [e for e in recorded.errors() if "the server responded with a status of 404" not in e]
+    problems += recorded.foreign_requests(base)
+    if problems:
+        raise SystemExit(f"{name} at {viewport}: {problems}")
+    print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
 
 
 if __name__ == "__main__":

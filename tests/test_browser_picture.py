@@ -1,48 +1,29 @@
 """The picture and the timeline read well (issue 18), in real headless Chromium over real HTTP at
 1440x900 and 390x844: a focused view frames its neighbourhood with the counterpart on screen, a
 hover tooltip goes when the pointer does, the ecosystem filters sit above the sidebar's fold,
-and every timeline marker says what happened in visible text."""
+every timeline marker says what happened in visible text, and node labels are legible at fit
+(12 px or more on screen), drawn beside their nodes, never over one another."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from browser import RecordedPage
+from browser import (
+    VIEWPORTS,
+    RecordedPage,
+    assert_clean,
+    canvas_ink,
+    drawn_labels,
+    in_view,
+    node_point,
+    open_at,
+    open_viz,
+)
 
 from conftest import LiveServer
 
 pytestmark = pytest.mark.browser
-
-VIEWPORTS = {"desktop": (1440, 900), "phone": (390, 844)}
-
-
-def open_viz(rp: RecordedPage, url: str, viewport: str) -> None:
-    width, height = VIEWPORTS[viewport]
-    rp.page.set_viewport_size({"width": width, "height": height})
-    rp.page.goto(url)
-    rp.page.wait_for_selector("html[data-viz-ready='true']", state="attached")
-
-
-def on_screen(rp: RecordedPage, node: str) -> dict[str, Any]:
-    """Where ``node`` is drawn (page coordinates), the canvas box and the viewport."""
-    found: dict[str, Any] = rp.page.evaluate(
-        """id => { const net = window.mlkgViz.network;
-                   const d = net.canvasToDOM(net.getPositions([id])[id]);
-                   const r = document.querySelector('#network canvas').getBoundingClientRect();
-                   return {x: r.left + d.x, y: r.top + d.y,
-                           box: {left: r.left, top: r.top, right: r.right, bottom: r.bottom},
-                           vw: window.innerWidth, vh: window.innerHeight}; }""",
-        node,
-    )
-    return found
-
-
-def visible(point: dict[str, Any]) -> bool:
-    box = point["box"]
-    left, top = max(box["left"], 0), max(box["top"], 0)
-    right, bottom = min(box["right"], point["vw"]), min(box["bottom"], point["vh"])
-    return bool(left <= point["x"] <= right and top <= point["y"] <= bottom)
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
@@ -53,9 +34,78 @@ def test_a_focused_view_frames_the_node_and_its_counterpart(
     page = browser_page.page
     page.wait_for_selector("html[data-focused='TorchServe']", state="attached")
     for node in ("TorchServe", "TensorFlowServing"):
-        point = on_screen(browser_page, node)
-        assert visible(point), (viewport, node, point)
-    assert browser_page.errors() == [], browser_page.errors()
+        point = node_point(browser_page, node)
+        assert in_view(point), (viewport, node, point)
+    # ...and both are named on the canvas, legibly
+    labelled = {label["id"]: label for label in drawn_labels(browser_page)}
+    assert {"TorchServe", "TensorFlowServing"} <= set(labelled), sorted(labelled)
+    assert all(label["px"] >= 12 for label in labelled.values())
+    assert_clean(browser_page, live_server.url)
+
+
+#: Per label: how far its box is from where vis-network drew its node (0 when touching), in px.
+_LABEL_GAPS = """labels => { const net = window.mlkgViz.network;
+    return labels.map(l => {
+      const node = net.canvasToDOM(net.getPositions([l.id])[l.id]);
+      const dx = Math.max(l.left - node.x, 0, node.x - l.right);
+      const dy = Math.max(l.top - node.y, 0, node.y - l.bottom);
+      return Math.hypot(dx, dy) - net.body.nodes[l.id].options.size * net.getScale(); }); }"""
+TEXT_INK = 240  # the labels' near-black text, not the grey edges under them
+
+
+_NODES_IN_VIEW = """() => { const net = window.mlkgViz.network, box = document.querySelector('#network');
+    return window.mlkgViz.drawnNodeIds().filter(id => { const d = net.canvasToDOM(net.getPositions([id])[id]);
+      return d.x >= 0 && d.y >= 0 && d.x <= box.clientWidth && d.y <= box.clientHeight; }).length; }"""
+
+
+def overlapping(labels: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [
+        (a["text"], b["text"])
+        for i, a in enumerate(labels)
+        for b in labels[i + 1 :]
+        if a["left"] < b["right"]
+        and b["left"] < a["right"]
+        and a["top"] < b["bottom"]
+        and b["top"] < a["bottom"]
+    ]
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize(
+    ("path", "hubs"), [("/viz", {"TensorFlow", "PyTorch", "JAX"}), ("/viz?module=tf.nn", set())]
+)
+def test_labels_are_legible_at_fit_and_never_collide(
+    live_server: LiveServer, browser_page: RecordedPage, viewport: str, path: str, hubs: set[str]
+) -> None:
+    open_viz(browser_page, live_server.url + path, viewport)
+    page = browser_page.page
+    labels = drawn_labels(browser_page)
+    shown = len(page.evaluate("window.mlkgViz.drawnNodeIds()"))
+    assert len(labels) >= min(4, shown), (len(labels), shown)
+    assert hubs <= {label["id"] for label in labels}, "the hubs are named at fit"
+    assert min(label["px"] for label in labels) >= 12, labels  # readable, not 3-7 px
+    assert overlapping(labels) == []
+    width, height = page.evaluate(
+        "[document.querySelector('#network').clientWidth, document.querySelector('#network').clientHeight]"
+    )
+    for label in labels:
+        assert (
+            label["left"] >= 0 and label["right"] <= width and label["top"] >= 0 and label["bottom"] <= height
+        ), label
+    # Each box really holds drawn text, right beside its own node.
+    ink = canvas_ink(browser_page, labels, darker=TEXT_INK)
+    gaps = page.evaluate(_LABEL_GAPS, labels)
+    for label, dark, gap in zip(labels, ink, gaps, strict=True):
+        assert dark > 10 and gap <= 8, (label, dark, gap)
+    # Zooming in names a larger share of the nodes in view, as legibly and still apart.
+    named = len(labels) / page.evaluate(_NODES_IN_VIEW)
+    page.evaluate(
+        "() => { const n = window.mlkgViz.network; n.moveTo({scale: n.getScale() * 3}); n.redraw(); }"
+    )
+    closer = drawn_labels(browser_page)
+    assert len(closer) / page.evaluate(_NODES_IN_VIEW) >= min(named * 1.5, 1.0), (len(closer), len(labels))
+    assert min(label["px"] for label in closer) >= 12 and overlapping(closer) == []
+    assert_clean(browser_page, live_server.url)
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
@@ -68,8 +118,8 @@ def test_searching_frames_the_match_with_its_counterpart(
     page.press("#search", "Enter")
     page.wait_for_selector("html[data-focused='TensorFlowServing']", state="attached")
     for node in ("TensorFlowServing", "TorchServe"):
-        point = on_screen(browser_page, node)
-        assert visible(point), (viewport, node, point)
+        point = node_point(browser_page, node)
+        assert in_view(point), (viewport, node, point)
 
 
 def test_no_tooltip_stays_after_the_pointer_leaves(
@@ -78,7 +128,7 @@ def test_no_tooltip_stays_after_the_pointer_leaves(
     open_viz(browser_page, live_server.url + "/viz?focus=TorchServe&depth=1", "desktop")
     page = browser_page.page
     page.wait_for_selector("html[data-focused='TorchServe']", state="attached")
-    point = on_screen(browser_page, "TorchServe")
+    point = node_point(browser_page, "TorchServe")
     page.mouse.move(point["x"], point["y"])
     page.mouse.move(point["x"] + 1, point["y"] + 1)
     page.wait_for_selector("div.vis-tooltip", state="visible")
@@ -116,10 +166,8 @@ def test_kinds_share_a_handful_of_colour_families(
 def test_every_timeline_marker_says_what_happened(
     live_server: LiveServer, browser_page: RecordedPage, viewport: str
 ) -> None:
-    width, height = VIEWPORTS[viewport]
+    open_at(browser_page, live_server.url + "/viz/timeline", viewport)
     page = browser_page.page
-    page.set_viewport_size({"width": width, "height": height})
-    page.goto(live_server.url + "/viz/timeline")
     events = page.locator("g.event")
     assert events.count() > 5
     labels = events.evaluate_all(

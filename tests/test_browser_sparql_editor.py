@@ -6,30 +6,19 @@ than a phone's screen."""
 from __future__ import annotations
 
 import pytest
-from browser import RecordedPage
+from browser import VIEWPORTS, RecordedPage, assert_clean, assert_fits, canvas_ink, open_at
 
 from conftest import LiveServer
 
 pytestmark = pytest.mark.browser
 
-VIEWPORTS = {"desktop": (1440, 900), "phone": (390, 844)}
-
 
 def _open(live_server: LiveServer, browser_page: RecordedPage, viewport: str, path: str = "/sparql") -> None:
-    width, height = VIEWPORTS[viewport]
-    browser_page.page.set_viewport_size({"width": width, "height": height})
-    browser_page.page.goto(live_server.url + path)
-    browser_page.page.wait_for_load_state("load")
-
-
-def _fits(browser_page: RecordedPage, viewport: str) -> None:
-    width = VIEWPORTS[viewport][0]
-    assert browser_page.page.evaluate("() => document.documentElement.scrollWidth") <= width
+    open_at(browser_page, live_server.url + path, viewport)
 
 
 def _clean(live_server: LiveServer, browser_page: RecordedPage) -> None:
-    assert browser_page.errors() == [], browser_page.errors()
-    assert browser_page.foreign_requests(live_server.url) == []
+    assert_clean(browser_page, live_server.url)
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
@@ -64,10 +53,10 @@ def test_highlights_numbers_lines_and_completes_a_prefix(
     # Classes and properties of the ontology complete after mlkg:.
     page.keyboard.type(" ?l . ?x a mlkg:Fram")
     assert completion.locator("li").first.text_content().startswith("mlkg:Framework")
-    _fits(browser_page, viewport)  # the open list stays inside the screen
+    assert_fits(browser_page)  # the open list stays inside the screen
     page.keyboard.press("Escape")
     assert completion.is_hidden()
-    _fits(browser_page, viewport)
+    assert_fits(browser_page)
     _clean(live_server, browser_page)
 
 
@@ -91,7 +80,7 @@ def test_syntax_error_is_marked_at_its_line(
     # Editing clears the marker; a fixed query runs.
     page.locator("#query").fill("SELECT ?x WHERE { ?x a mlkg:Framework }")
     assert page.locator("#highlight .tok-error").count() == 0
-    _fits(browser_page, viewport)
+    assert_fits(browser_page)
     assert browser_page.foreign_requests(live_server.url) == []
 
 
@@ -126,7 +115,7 @@ def test_results_sort_page_and_shorten_iris(
     overflow_y = page.locator("#results").evaluate("e => getComputedStyle(e).overflowY")
     heights = page.locator("#results").evaluate("e => [e.scrollHeight, e.clientHeight]")
     assert heights[0] <= heights[1] + 1, (overflow_y, heights)
-    _fits(browser_page, viewport)
+    assert_fits(browser_page)
     _clean(live_server, browser_page)
 
 
@@ -193,7 +182,7 @@ def test_counts_can_be_drawn_as_a_bar_chart(
     assert widths == sorted(widths, reverse=True) and widths[0] > widths[-1]
     label = page.locator("#results svg.chart text.bar-label").first.text_content() or ""
     assert ":" in label and not label.startswith("http"), label  # named by its shortened IRI
-    _fits(browser_page, viewport)
+    assert_fits(browser_page)
     page.locator("#view-table").click()
     assert page.locator("#results tbody tr").count() == 10
     # No chart for answers without a number to draw.
@@ -217,4 +206,56 @@ def test_a_completion_can_be_undone(live_server: LiveServer, browser_page: Recor
     assert page.locator("#complete").is_hidden()  # taken, not offered again
     page.keyboard.press("Control+z")
     assert editor.input_value().endswith("rdfs:lab")
+    _clean(live_server, browser_page)
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_describe_results_can_be_drawn_as_a_graph(
+    live_server: LiveServer, browser_page: RecordedPage, viewport: str
+) -> None:
+    _open(live_server, browser_page, viewport)
+    page = browser_page.page
+    page.locator("#query").fill("DESCRIBE ent:TorchServe")
+    page.locator("#run").click()
+    page.locator("#results tbody tr").first.wait_for()
+    triples = int((page.locator("#status").text_content() or "").split()[0])
+    assert page.locator("#view-graph").is_visible() and page.locator("#view-chart").is_hidden()
+    page.locator("#view-graph").click()
+    graph = page.locator("#results .graph-view[data-ready='true']")
+    graph.wait_for()
+    # Every triple is an edge, but the one that names TorchServe: that is its node's label.
+    assert int(graph.get_attribute("data-edges") or 0) == triples - 1
+    assert int(graph.get_attribute("data-nodes") or 0) > 10
+    torchserve = "https://w3id.org/mlkg/entity/TorchServe"
+    label = page.evaluate("id => window.mlkgResultGraph.body.data.nodes.get(id).label", torchserve)
+    assert label == "TorchServe"
+    box = graph.bounding_box()
+    assert box is not None and box["width"] >= 300 and box["height"] >= 300, box
+    # Names readable (11 px or more) even on a phone, where the view zooms in on the hub.
+    assert page.evaluate("13 * window.mlkgResultGraph.getScale()") >= 11 - 0.01
+    (ink,) = canvas_ink(browser_page, canvas="#results .graph-view canvas")
+    assert ink > 500, "the graph is drawn"
+    # vis-network came from this site, under its CSP (a refused script would be a console error).
+    assert any(url.endswith("/viz/static/vis-network.min.js") for url in browser_page.requests)
+    assert_fits(browser_page)
+    if viewport == "desktop":  # a double click on an entity opens its page
+        point = page.evaluate(
+            """id => { const n = window.mlkgResultGraph; const d = n.canvasToDOM(n.getPositions([id])[id]);
+                       const r = document.querySelector('#results .graph-view').getBoundingClientRect();
+                       return [r.left + d.x, r.top + d.y]; }""",
+            torchserve,
+        )
+        page.mouse.move(*point)
+        with page.expect_navigation():
+            page.mouse.dblclick(*point)
+        assert page.url.endswith("/entity/TorchServe")
+        page.go_back()
+        page.locator("#results tbody tr").first.wait_for()
+    page.locator("#view-table").click()
+    assert page.locator("#results tbody tr").count() == min(triples, 50)
+    # A SELECT answer is not a graph.
+    page.locator("#query").fill("SELECT ?label WHERE { ent:TorchServe skos:prefLabel ?label }")
+    page.locator("#run").click()
+    page.locator("#results tbody tr").first.wait_for()
+    assert page.locator("#view-graph").is_hidden()
     _clean(live_server, browser_page)

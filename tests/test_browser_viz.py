@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import networkx as nx
 import pytest
-from browser import RecordedPage
+from browser import RecordedPage, assert_clean, node_point, open_viz
 
 from conftest import LiveServer, run_cli
 from mlkg.viz import graph_page
@@ -75,14 +75,6 @@ def entity_count(server: LiveServer) -> int:
     return int(response.json()["results"]["bindings"][0]["n"]["value"])
 
 
-def open_viz(rp: RecordedPage, url: str, timeout: float = 15_000) -> float:
-    """Open a graph page and wait until it is drawn and interactive; the ms that took."""
-    rp.page.goto(url)
-    rp.page.wait_for_selector("html[data-viz-ready='true']", state="attached", timeout=timeout)
-    ready: float = rp.page.evaluate("window.mlkgViz.readyMs")
-    return ready
-
-
 def drawn(rp: RecordedPage) -> list[str]:
     ids: list[str] = rp.page.evaluate("window.mlkgViz.drawnNodeIds()")
     return ids
@@ -92,23 +84,6 @@ def click_node(rp: RecordedPage, node: str) -> None:
     """Click where vis drew ``node`` on the canvas, as a user would."""
     point = node_point(rp, node)
     rp.page.mouse.click(point["x"], point["y"])
-
-
-def node_point(rp: RecordedPage, node: str) -> dict[str, float]:
-    """Where on the page vis drew ``node``."""
-    point: dict[str, float] = rp.page.evaluate(
-        """id => { const net = window.mlkgViz.network; const d = net.canvasToDOM(net.getPositions([id])[id]);
-                   const r = document.querySelector('#network canvas').getBoundingClientRect();
-                   return {x: r.left + d.x, y: r.top + d.y}; }""",
-        node,
-    )
-    return point
-
-
-def assert_clean(rp: RecordedPage, origin: str) -> None:
-    assert rp.errors() == [], rp.errors()
-    assert rp.dialogs == []
-    assert rp.foreign_requests(origin) == [], rp.foreign_requests(origin)
 
 
 @pytest.fixture(scope="module")

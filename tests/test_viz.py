@@ -249,3 +249,13 @@ def test_viz_command_writes_one_self_contained_file(tmp_path: Path) -> None:
     bad = run_cli("viz", "-o", str(tmp_path / "x.html"), "--focus", "Nope")
     assert bad.returncode != 0 and "unknown entity 'Nope'" in bad.stderr and "Traceback" not in bad.stderr
     assert not (tmp_path / "x.html").exists()
+
+
+def test_a_module_view_names_its_ecosystems(oxigraph_kg: KnowledgeGraph) -> None:
+    """The functions of tf.nn and their counterparts: the legend says TensorFlow, PyTorch, JAX
+    (not "no ecosystem" three times, as when the frameworks are not nodes of the view)."""
+    from mlkg.viz import module_graph, network_data
+
+    _, functions = module_graph(oxigraph_kg, "tf.nn")
+    legend = {e["id"]: e["label"] for e in network_data(functions)["ecosystems"]}
+    assert legend == {"TensorFlow": "TensorFlow", "PyTorch": "PyTorch", "JAX": "JAX"}, legend

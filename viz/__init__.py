@@ -100,7 +100,7 @@ def graph_page(
     data["entityBase"] = entity_base or (ENTITY_NAMESPACE if standalone else ENTITY_ROUTE)
     return render(
         "graph.html",
-        title="Graph",
+        title="Picture",
         view="graph",
         standalone=standalone,
         asset_base=asset_base,

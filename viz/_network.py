@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 LARGE_GRAPH = 800
 MAX_DEPTH = 6
 EDGE_LABEL_MIN_PX = 9  # an edge label is drawn only when at least this tall on screen
+#: Node labels are drawn by the page script (mlkg-viz.js) at a legible size on screen, the most
+#: connected first and none over another; vis-network's own, which shrink with the zoom to a
+#: few pixels at fit, are never drawn (a threshold no label reaches).
+NODE_LABEL_MIN_PX = 12
+VIS_LABELS_OFF = 10_000
 SPACING = 45  # distance scale of the large-graph spiral, in vis units
 
 
@@ -107,6 +112,9 @@ def neighbourhood(graph: nx.MultiDiGraph, focus: str, depth: int) -> set[str]:
     return seen
 
 
+_NO_ECOSYSTEM_LABEL = {NO_ECOSYSTEM: "no ecosystem"}
+
+
 def _ecosystem_of(attrs: dict[str, Any]) -> str:
     eco = attrs.get("ecosystem")
     return str(eco) if eco else NO_ECOSYSTEM
@@ -161,6 +169,7 @@ def vis_options(large: bool) -> dict[str, Any]:
         "nodes": {
             "borderWidth": 2,
             "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "scaling": {"label": {"drawThreshold": VIS_LABELS_OFF}},
         },
         "edges": {
             "font": {
@@ -305,7 +314,8 @@ def network_data(graph: nx.MultiDiGraph, state: ViewState | None = None) -> dict
     eco_legend = []
     for eco, count in sorted(ecosystems.items(), key=lambda kv: (kv[0] == NO_ECOSYSTEM, kv[0])):
         border, shape = ecosystem_style(eco)
-        label = graph.nodes[eco].get("label", eco) if eco in graph else "no ecosystem"
+        # A module's view holds functions, not the frameworks: the id (TensorFlow...) names them.
+        label = graph.nodes[eco].get("label", eco) if eco in graph else _NO_ECOSYSTEM_LABEL.get(eco, eco)
         eco_legend.append({"id": eco, "label": label, "colour": border, "shape": shape, "count": count})
     return {
         "nodes": net.nodes,
@@ -331,6 +341,7 @@ def network_data(graph: nx.MultiDiGraph, state: ViewState | None = None) -> dict
         "ecosystems": eco_legend,
         "strengthColours": {s: strength_colour(s) for s in ("Exact", "Close", "Related")},
         "options": net.options,
+        "labelMinPx": NODE_LABEL_MIN_PX,
         "large": graph.number_of_nodes() > LARGE_GRAPH,
         "initial": (state or ViewState()).as_json(),
     }

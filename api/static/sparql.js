@@ -435,23 +435,181 @@
 
   function setView(next) {
     view = next;
-    $("view-table").setAttribute("aria-pressed", String(view === "table"));
-    $("view-chart").setAttribute("aria-pressed", String(view === "chart"));
-    if (view === "chart" && chartColumns()) drawChart();
+    for (const name of ["table", "chart", "graph"]) $("view-" + name).setAttribute("aria-pressed", String(view === name));
+    drawView();
+  }
+
+  // The views a result offers: the table always, a chart where one fits, a graph for triples.
+  function drawView() {
+    const chart = chartColumns();
+    const graph = graphFits();
+    $("view-chart").hidden = !chart;
+    $("view-graph").hidden = !graph;
+    $("views").hidden = !chart && !graph;
+    if (view === "chart" && chart) drawChart();
+    else if (view === "graph" && graph) drawGraph();
     else drawTable();
   }
 
-  function showTable(vars, rows) {
+  function showTable(vars, rows, triples) {
     table.vars = vars;
     table.rows = rows;
     table.original = rows.slice();
     table.order = null;
     table.descending = false;
     table.page = 0;
-    $("views").hidden = !chartColumns();
-    if (view === "chart" && chartColumns()) drawChart();
-    else drawTable();
+    table.triples = !!triples;
+    drawView();
     return rows.length;
+  }
+
+  // -- the graph view of CONSTRUCT and DESCRIBE results: vis-network, as the picture uses, loaded
+  // from this site (/viz/static/) the first time it is needed. Resources and blank nodes are the
+  // nodes, named by their label when the result holds one; other literals are boxes.
+  const GRAPH_MAX = 1000; // triples; a bigger result is only a table
+  const LABELS = new Set([
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+  ]);
+  let visLoading = null;
+
+  function graphFits() {
+    return table.triples && table.rows.length > 0 && table.rows.length <= GRAPH_MAX;
+  }
+
+  function loadVis() {
+    if (window.vis) return Promise.resolve();
+    if (!visLoading) {
+      visLoading = new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = $("view-graph").dataset.script;
+        script.onload = () => resolve();
+        script.onerror = () => reject(new Error("the graph drawing could not be loaded"));
+        document.head.append(script);
+      });
+    }
+    return visLoading;
+  }
+
+  function tip(lines) {
+    const box = document.createElement("div");
+    box.className = "graph-tip";
+    for (const line of lines) {
+      const div = document.createElement("div");
+      div.textContent = line;
+      box.append(div);
+    }
+    return box;
+  }
+
+  function graphData() {
+    const key = (term) => (term.type === "bnode" ? "_:" : "") + term.value;
+    const names = new Map();
+    for (const row of table.original) {
+      if (LABELS.has(row.predicate.value) && row.object.type === "literal" && !names.has(key(row.subject))) {
+        names.set(key(row.subject), row.object.value);
+      }
+    }
+    const nodes = new Map();
+    const edges = [];
+    const resource = (term) => {
+      const id = key(term);
+      if (!nodes.has(id)) {
+        const short = term.type === "uri" ? compact(term.value) : "_:" + term.value;
+        const entity = term.type === "uri" && term.value.startsWith(config.entityBase);
+        nodes.set(id, {
+          id: id,
+          label: names.get(id) || short,
+          title: tip([names.get(id) || short, term.type === "uri" ? term.value : "blank node"]),
+          shape: "dot",
+          size: entity ? 12 : 8,
+          color: entity ? { background: "#34a58e", border: "#1f6f5f" } : { background: "#c7d2fe", border: "#6366f1" },
+          href: entity ? config.entityPath + encodeURIComponent(term.value.slice(config.entityBase.length)) : null,
+        });
+      }
+      return id;
+    };
+    table.original.forEach((row, i) => {
+      const from = resource(row.subject);
+      if (LABELS.has(row.predicate.value) && row.object.type === "literal" && names.get(from) === row.object.value) return;
+      let to;
+      if (row.object.type === "literal") {
+        to = "literal " + i;
+        const text = String(row.object.value);
+        nodes.set(to, {
+          id: to,
+          label: text.length > 40 ? text.slice(0, 39) + "…" : text,
+          title: tip([text]),
+          shape: "box",
+          color: { background: "#f8fafc", border: "#cbd5e1" },
+          font: { size: 12, color: "#374151" },
+        });
+      } else {
+        to = resource(row.object);
+      }
+      edges.push({ id: "t" + i, from: from, to: to, label: compact(row.predicate.value), title: tip([row.predicate.value]) });
+    });
+    return { nodes: Array.from(nodes.values()), edges: edges };
+  }
+
+  function drawGraph() {
+    const box = document.createElement("div");
+    box.className = "graph-view";
+    box.setAttribute("role", "img");
+    box.setAttribute("aria-label", "The result's triples as a graph");
+    results.replaceChildren(box);
+    pager.hidden = true;
+    const wanted = table.original;
+    loadVis().then(
+      () => {
+        if (table.original !== wanted || !box.isConnected) return; // another result came meanwhile
+        const data = graphData();
+        box.dataset.nodes = String(data.nodes.length);
+        box.dataset.edges = String(data.edges.length);
+        const network = new window.vis.Network(
+          box,
+          { nodes: new window.vis.DataSet(data.nodes), edges: new window.vis.DataSet(data.edges) },
+          {
+            autoResize: true,
+            nodes: { font: { size: 13, face: "system-ui, sans-serif", strokeWidth: 3, strokeColor: "#ffffff" }, borderWidth: 1.5 },
+            edges: {
+              arrows: { to: { enabled: true, scaleFactor: 0.5 } },
+              color: { color: "#9ca3af", highlight: "#374151", hover: "#374151" },
+              font: { size: 11, color: "#4b5563", strokeWidth: 3, strokeColor: "#ffffff", align: "middle" },
+              scaling: { label: { drawThreshold: 9 } }, // edge labels once readable, as in the picture
+              smooth: { enabled: true, type: "continuous", roundness: 0.3 },
+            },
+            physics: {
+              solver: "forceAtlas2Based",
+              forceAtlas2Based: { gravitationalConstant: -60, springLength: 120, avoidOverlap: 0.4 },
+              stabilization: { enabled: true, iterations: 250, fit: true },
+            },
+            interaction: { hover: true, tooltipDelay: 150 },
+            layout: { randomSeed: 7, improvedLayout: data.nodes.length <= 150 },
+          }
+        );
+        network.once("stabilizationIterationsDone", () => {
+          network.setOptions({ physics: { enabled: false } });
+          network.fit();
+          // Too small to read when fitted (a phone): zoom until names are 11 px, on the most
+          // connected node; the rest is a drag away.
+          if (network.getScale() * 13 < 11) {
+            const degree = new Map();
+            for (const e of data.edges) for (const end of [e.from, e.to]) degree.set(end, (degree.get(end) || 0) + 1);
+            const hub = Array.from(degree.entries()).sort((a, b) => b[1] - a[1])[0][0];
+            network.moveTo({ position: network.getPositions([hub])[hub], scale: 11 / 13 });
+          }
+          box.dataset.ready = "true";
+        });
+        // A double click (or double tap) on one of our entities opens its page.
+        network.on("doubleClick", (event) => {
+          const node = event.nodes.length ? data.nodes.find((n) => n.id === event.nodes[0]) : null;
+          if (node && node.href) window.location.assign(node.href);
+        });
+        window.mlkgResultGraph = network;
+      },
+      (err) => showError(err.message)
+    );
   }
 
   function drawTable() {
@@ -534,7 +692,7 @@
       }
       rows.push({ subject: ntTerm(match[1]), predicate: ntTerm(match[2]), object: object });
     }
-    showTable(["subject", "predicate", "object"], rows);
+    showTable(["subject", "predicate", "object"], rows, true);
   }
 
   function renderText(text, className) {
@@ -709,6 +867,7 @@
 
   $("view-table").addEventListener("click", () => setView("table"));
   $("view-chart").addEventListener("click", () => setView("chart"));
+  $("view-graph").addEventListener("click", () => setView("graph"));
   $("page-prev").addEventListener("click", () => {
     table.page -= 1;
     drawTable();

@@ -150,15 +150,16 @@
   var RELATION = data.options.edges.color;
   var FADED = { background: "#eceff3", border: "#d6dae0" };
   function highlight(id) {
-    // Large graphs rely on vis's own selection highlight: restyling thousands of items per
-    // click would make every click slow.
-    if (data.large) return;
     var keep = id ? new Set(adjacency[id]) : null;
     if (keep) keep.add(id);
+    labelKeep = keep;
+    // Large graphs rely on vis's own selection highlight: restyling thousands of items per
+    // click would make every click slow.
+    if (data.large) { network.redraw(); return; }
     var updates = [];
     nodes.forEach(function (n) {
       var colour = !keep || keep.has(n.id) ? baseColours[n.id] : FADED;
-      updates.push({ id: n.id, color: colour, font: { color: !keep || keep.has(n.id) ? "#111827" : "#c4c9d0" } });
+      updates.push({ id: n.id, color: colour });
     });
     nodes.update(updates);
     var edgeUpdates = [];
@@ -169,6 +170,125 @@
     });
     edges.update(edgeUpdates);
   }
+
+  // --- node labels: legible on screen, the most connected first, never over one another ------
+  // vis-network scales its labels with the zoom (a few pixels at fit for a few hundred nodes)
+  // and draws them all, on top of each other. We draw them ourselves after each frame, in
+  // screen pixels: at least data.labelMinPx tall, hubs larger; a node gets its label only when
+  // it is drawn big enough to be told apart and its label fits where no other label is. The
+  // selected node and its neighbours come first, so a focused view names its neighbourhood;
+  // zooming in leaves room for more. window.mlkgViz.labels() lists what was drawn.
+  var labelKeep = null; // set by highlight(): only these are labelled while a node is selected
+  var drawnLabels = [];
+  var labelWidths = new Map(); // measured text widths by node and font size
+  var MIN_NODE_PX = 3.5; // a node drawn smaller than this (radius) is not labelled
+  var LABEL_GAP = 3; // px kept free around each label
+  var HUB_LINKS = 10; // a node with this many links or more is a hub: larger, bold label
+  var labelOrder = Object.keys(meta).sort(function (a, b) {
+    return adjacency[b].size - adjacency[a].size || meta[a].label.localeCompare(meta[b].label);
+  });
+  function labelPx(id, scale) {
+    var hub = adjacency[id].size >= HUB_LINKS;
+    var px = Math.min(16, Math.max(data.labelMinPx, 14 * scale));
+    return hub ? px + 3 : px;
+  }
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+  function drawLabels(ctx) {
+    var scale = network.getScale();
+    var ratio = (network.canvas && network.canvas.pixelRatio) || window.devicePixelRatio || 1;
+    var width = container.clientWidth, height = container.clientHeight;
+    var shown = new Set(drawnNodeIds());
+    var order = labelOrder;
+    if (labelKeep) {
+      var first = state.selected ? [state.selected] : [];
+      order = first.concat(labelOrder.filter(function (id) { return id !== state.selected && labelKeep.has(id); }));
+    }
+    // Other nodes' centres are obstacles too: a label never hides where a node is. They are
+    // bucketed in a grid of CELL px so a large graph is checked as quickly as a small one.
+    var CELL = 40;
+    var grid = new Map();
+    shown.forEach(function (id) {
+      var b = network.body.nodes[id];
+      if (!b) return;
+      var c = network.canvasToDOM({ x: b.x, y: b.y });
+      if (c.x < 0 || c.x > width || c.y < 0 || c.y > height) return;
+      var key = Math.floor(c.x / CELL) + "," + Math.floor(c.y / CELL);
+      if (!grid.has(key)) grid.set(key, []);
+      grid.get(key).push({ id: id, x: c.x, y: c.y });
+    });
+    function coversANode(box) {
+      for (var gx = Math.floor(box.left / CELL); gx <= Math.floor(box.right / CELL); gx++) {
+        for (var gy = Math.floor(box.top / CELL); gy <= Math.floor(box.bottom / CELL); gy++) {
+          var cell = grid.get(gx + "," + gy) || [];
+          for (var n = 0; n < cell.length; n++) {
+            var c = cell[n];
+            if (c.id !== box.id && c.x > box.left && c.x < box.right && c.y > box.top && c.y < box.bottom) return true;
+          }
+        }
+      }
+      return false;
+    }
+    var placed = [];
+    ctx.save();
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    for (var i = 0; i < order.length && placed.length < 400; i++) {
+      var id = order[i];
+      var body = network.body.nodes[id];
+      if (!body || !shown.has(id)) continue;
+      var radius = (body.options.size || 10) * scale;
+      if (radius < MIN_NODE_PX && !(labelKeep && labelKeep.has(id))) continue;
+      var at = network.canvasToDOM({ x: body.x, y: body.y });
+      if (at.x < 0 || at.x > width || at.y < 0 || at.y > height) continue;
+      var px = labelPx(id, scale);
+      var lines = String(body.options.label || meta[id].label).split("\n");
+      ctx.font = (adjacency[id].size >= HUB_LINKS ? "600 " : "") + px + "px system-ui, sans-serif";
+      var wkey = id + "@" + px;
+      var w = labelWidths.get(wkey);
+      if (w === undefined) {
+        w = 0;
+        lines.forEach(function (line) { w = Math.max(w, ctx.measureText(line).width); });
+        labelWidths.set(wkey, w);
+      }
+      var h = lines.length * Math.round(px * 1.2);
+      // Below the node, else above, right or left: the first place free of other labels and
+      // of other nodes (hubs and the selected neighbourhood may sit over a node: they matter most).
+      var important = adjacency[id].size >= HUB_LINKS || !!(labelKeep && labelKeep.has(id));
+      var spots = [
+        [at.x - w / 2, at.y + radius + 2], [at.x - w / 2, at.y - radius - 2 - h],
+        [at.x + radius + 4, at.y - h / 2], [at.x - radius - 4 - w, at.y - h / 2],
+      ];
+      var box = null;
+      for (var pass = 0; pass < (important ? 2 : 1) && !box; pass++) {
+        for (var k = 0; k < spots.length && !box; k++) {
+          var left = spots[k][0], top = spots[k][1];
+          var candidate = { id: id, text: lines.join(" "), px: px, x: left + w / 2, textTop: top,
+            left: left - LABEL_GAP, right: left + w + LABEL_GAP, top: top - LABEL_GAP, bottom: top + h + LABEL_GAP };
+          if (candidate.left < 0 || candidate.right > width || candidate.top < 0 || candidate.bottom > height) continue;
+          if (placed.some(function (other) { return overlaps(candidate, other); })) continue;
+          if (pass === 0 && coversANode(candidate)) continue;
+          box = candidate;
+        }
+      }
+      if (!box) continue;
+      placed.push(box);
+      lines.forEach(function (line, n) {
+        var y = box.textTop + n * Math.round(px * 1.2);
+        ctx.lineWidth = 4;
+        ctx.strokeStyle = "rgba(255,255,255,0.92)";
+        ctx.strokeText(line, box.x, y);
+        ctx.fillStyle = n ? "#92400e" : "#111827";
+        ctx.fillText(line, box.x, y);
+      });
+    }
+    ctx.restore();
+    drawnLabels = placed;
+  }
+  network.on("afterDrawing", drawLabels);
 
   // --- details panel -------------------------------------------------------------------------
   var details = document.getElementById("details");
@@ -524,6 +644,8 @@
     state: state,
     meta: meta,
     drawnNodeIds: drawnNodeIds,
+    // The node labels of the last frame: text, font size and box in px of the canvas.
+    labels: function () { return drawnLabels.map(function (b) { return Object.assign({}, b); }); },
     focusNode: focusNode,
     readyMs: null,
   };
