@@ -91,8 +91,8 @@ The rules
     (``max_pool1d``/``max_pool2d``/``max_pool3d`` by rank; ``logical_not`` only when
     ``invert``).
 
-Fallback rules. Rules 13-21 are tried only for a side rules 1-12 cannot place (and rule 17 only
-for a pair rule 6 leaves out), so every pair the first twelve place is unchanged; pairs they add
+Fallback rules. Rules 13-26 are tried only for a side rules 1-12 cannot place (and rules 17 and
+24 only for a pair rule 6 leaves out), so every pair the first twelve place is unchanged; pairs they add
 are marked ``extended`` (:attr:`Pair.extended`).
 
 13. **Arithmetic around one function.** A returned (or followed) ``+ - * / ** //`` or unary
@@ -148,6 +148,30 @@ are marked ``extended`` (:attr:`Pair.extended`).
     ``torch.utils.checkpoint.checkpoint``) stands for that call. Both adjusted.
 21. **Variables.** ``variable = variable.value`` unwraps a keras Variable parameter to its
     tensor, so rule 16 still sees a method on it as a ``torch.Tensor`` method.
+22. **General cases first.** ``if k == 0: return ...`` for a parameter defaulting to ``0`` (an
+    option at its default, alone or ``and``-ed with ``isinstance`` checks of it) and ``if axes is
+    not None: return ...`` for an axis parameter (:data:`AXIS_PARAMS`) defaulting to ``None``
+    are the op's general case: the statements after the ``if`` in its block handle the option
+    given (``eye``'s diagonal offset) or the axes left off (``transpose``'s ``x.T``) and are set
+    aside, as rules 14 and 19 set such branches aside; rule 14 no longer sets aside the branch
+    of axes given. Like rule 7, a branch for symbolic tensors (``get_device() == "meta"``,
+    :data:`SYMBOLIC_DEVICES`) or for sequence-valued input (``hasattr(start, "__len__")``)
+    handles another kind of input and is set aside. The side is guarded.
+23. **Rearranged by hand.** A return handing back an input passed only through rearranging
+    tensor methods (:data:`STRUCTURAL_METHODS`, at least one) and conversions, followed through
+    local names (``x.unsqueeze(axis + 1).expand(shape).reshape(new_shape)`` for ``repeat``),
+    calls no framework function: it is an early exit like a returned argument (adjusted).
+24. **The op's own structural function.** Rule 6 leaves out a rearrangement met by a function
+    that is not one; a structural function named like the op (``tf.stop_gradient`` for
+    ``core.stop_gradient``) is the op's own function, not a rearrangement, and is paired.
+25. **Special cases and copies.** A return producing a function its framework documents as a
+    special case of another (:data:`SPECIAL_CASES`: ``tf.nn.bias_add``, "a special case of
+    ``tf.add``") counts as that general function when the other returns produce it, and is no
+    other call (guarded). An op whose every return hands back an input through a copying
+    pass-through (:data:`COPIES`: ``tf.identity``), calling nothing else, is implemented by it
+    (adjusted): ``tf.identity`` is ``copy``'s function though rule 3 passes it through elsewhere.
+26. **Keras's own mask.** Rule 11's ``v = where(mask, fill, v)`` also holds when ``where`` is the
+    backend's own ``where`` op (imported from its ``numpy`` module), not the framework's.
 """
 
 from __future__ import annotations
@@ -361,6 +385,12 @@ AXIS_PARAMS = frozenset({"axis", "axes", "dim"})
 SPECIAL_FLAGS = frozenset({"sparse", "ragged"})
 #: Rule 15: attributes that hand back a value's transpose (``torch.count_nonzero(x).T``).
 TRANSPOSE_ATTRIBUTES = frozenset({"T", "mT"})
+#: Rule 25: functions the framework documents as a special case of another, by the general one.
+SPECIAL_CASES: dict[str, str] = {"tensorflow.nn.bias_add": "tensorflow.add"}
+#: Rule 25: pass-throughs (rule 3) that copy their input: the function of an op that only copies.
+COPIES = frozenset({"tensorflow.identity"})
+#: Rule 22: keras's test for symbolic tensors without data (``get_device() == "meta"``).
+SYMBOLIC_DEVICES = frozenset({"meta"})
 #: Rule 16: the tensor type whose methods a backend calls on its values.
 TENSOR_TYPES: dict[str, str] = {"torch": "torch.Tensor"}
 _PRIVATE_TF = ("tensorflow.python.", "tensorflow.compiler.", "tensorflow.core.", "tensorflow.lite.python.")
@@ -500,7 +530,7 @@ class Side:
     guarded: bool = False
     """Rule 8: an early exit for degenerate input returns an allocation: at most close."""
     extended: bool = False
-    """Placed only by the fallback rules 13-18 (rules 1-12 could not place it)."""
+    """Placed only by the fallback rules 13-26 (rules 1-12 could not place it)."""
     core: bool = True
     """Rule 13: a composite side's call is the op's core: it takes the op's inputs (and
     constants), and only constants and those inputs are combined with its result."""
@@ -534,7 +564,7 @@ class _Backend:
         self._sides: dict[tuple[str, bool], Side | None] = {}
         self._busy: set[tuple[str, bool]] = set()
         self._extended = False
-        """Rules 13-18 apply (the fallback analysis of a side rules 1-12 cannot place)."""
+        """Rules 13-26 apply (the fallback analysis of a side rules 1-12 cannot place)."""
         self._composed = False
         """Rule 13 met arithmetic around the producing call: the side is composite."""
         self._impure = False
@@ -571,7 +601,7 @@ class _Backend:
         return qualified if _public(qualified) and "." in qualified else None
 
     def side(self, op: str) -> Side | None:
-        """Rules 1-12 place the side; rules 13-18 are tried only when they cannot."""
+        """Rules 1-12 place the side; rules 13-26 are tried only when they cannot."""
         basic = self._side(op, extended=False)
         return basic if basic is not None else self._side(op, extended=True)
 
@@ -641,6 +671,11 @@ class _Backend:
             if core is not None:
                 qualified, call = core
             placed.append((ret, qualified, call, via, direct))
+        if self._extended:
+            placed, special_case = self._special_cases(placed)
+            guarded = guarded or special_case
+            if not placed:
+                placed = self._copies(module, fdef, returns, params)
         # Rule 8: an early exit returning an allocation (tf.zeros for integer input to isnan).
         if any(q not in SCAFFOLDING and _leaf(q) not in STRUCTURAL for _, q, _, _, _ in placed):
             kept = [p for p in placed if p[1] not in SCAFFOLDING]
@@ -679,6 +714,7 @@ class _Backend:
             and not self._passes_through(q)
             and q not in SCAFFOLDING
             and q not in PART_FUNCTIONS
+            and not (self._extended and SPECIAL_CASES.get(q) == function)
         }
         others = {q for q in found_calls if not self._structural(q)}
         adjusted = adjusted or bool(found_calls - others)
@@ -710,6 +746,50 @@ class _Backend:
             guarded=guarded,
             core=at_core,
         )
+
+    def _special_cases(
+        self, placed: list[tuple[ast.Return, str, ast.Call | None, bool, str]]
+    ) -> tuple[list[tuple[ast.Return, str, ast.Call | None, bool, str]], bool]:
+        """Rule 25: a return producing a documented special case (``tf.nn.bias_add``) of the
+        function the other returns produce (``tf.add``) counts as that function (guarded)."""
+        general = {q for _, q, _, _, _ in placed if q not in SPECIAL_CASES}
+        out, changed = [], False
+        for ret, q, call, via, direct in placed:
+            if SPECIAL_CASES.get(q) in general and len(general) == 1:
+                q, call, via, direct, changed = SPECIAL_CASES[q], None, True, SPECIAL_CASES[q], True
+            out.append((ret, q, call, via, direct))
+        return out, changed
+
+    def _copies(
+        self, module: _Module, fdef: ast.FunctionDef, returns: list[ast.Return], params: set[str]
+    ) -> list[tuple[ast.Return, str, ast.Call | None, bool, str]]:
+        """Rule 25: an op whose every return hands back an input through a copying pass-through
+        (``tf.identity(x)``, :data:`COPIES`), and which calls nothing else, is that function."""
+        found: list[tuple[ast.Return, str, ast.Call | None, bool, str]] = []
+        for ret in returns:
+            value = ret.value
+            while (
+                isinstance(value, ast.Call)
+                and isinstance(value.func, ast.Name)
+                and value.func.id in KERAS_CONVERSIONS
+                and value.args
+            ):
+                value = value.args[0]
+            if not isinstance(value, ast.Call) or len(value.args) != 1:
+                return []
+            qualified = self.resolve(module, value.func)
+            arg = value.args[0]
+            if (
+                qualified is None
+                or qualified not in COPIES
+                or not (isinstance(arg, ast.Name) and arg.id in params)
+            ):
+                return []
+            found.append((ret, qualified, value, True, qualified))
+        calls = {self.resolve(module, n.func) for n in _walk_body(fdef) if isinstance(n, ast.Call)}
+        if calls - {None} - {q for _, q, _, _, _ in found} - CONVERSIONS - SCAFFOLDING:
+            return []
+        return found
 
     def _plain_call(self, module: _Module, call: ast.Call, params: set[str], rebound: set[str]) -> bool:
         """Rule 13: each positional argument of the call is an input of the op, a constant, or one
@@ -764,6 +844,25 @@ class _Backend:
         for node in _walk_body(fdef):
             if not isinstance(node, ast.If):
                 continue
+            if self._extended and (_symbolic_test(node.test) or _sequence_test(node.test, fdef)):
+                # Rule 22: a branch for symbolic tensors (torch's "meta" device) or for
+                # sequence-valued input handles another kind of input, like rule 7.
+                for statement in node.body:
+                    nodes.add(id(statement))
+                    nodes |= {id(n) for n in _walk_body(statement)}
+                continue
+            if (
+                self._extended
+                and _ends_in_return(node)
+                and (_default_test(node.test, fdef) or _axes_given_test(node.test, fdef))
+            ):
+                # Rule 22: `if k == 0: return ...` (an option at its default) and `if axes is not
+                # None: return ...` (the axes given) are the general case: the rest of the block
+                # handles the option given, or the axes left off, and is set aside.
+                for statement in _following(fdef, node):
+                    nodes.add(id(statement))
+                    nodes |= {id(n) for n in _walk_body(statement)}
+                continue
             if self._extended and self._narrow_case(module, fdef, node.test):
                 # Rule 14: the branch taken for boolean or integer input, or for an option.
                 for statement in node.body:
@@ -816,6 +915,8 @@ class _Backend:
             if not (isinstance(left, ast.Name) and isinstance(right, ast.Constant)):
                 return False
             wanted = None if isinstance(op, ast.IsNot) else True
+            if wanted is None and left.id in AXIS_PARAMS:
+                return False  # rule 22: the axes given are the general case, not an option
             return right.value is wanted and left.id in options
         if not isinstance(op, ast.Eq | ast.In):
             return False
@@ -860,6 +961,8 @@ class _Backend:
                 and all(isinstance(e, ast.Constant) for e in value.elts)
             ):
                 return True  # rule 15: a constant list handed back for degenerate input
+            if self._extended and self._rearranged_input(module, fdef, value, params, line):
+                return True  # rule 23: the input rearranged by hand (x.unsqueeze(a).expand(s))
             if not isinstance(value, ast.Call) or not value.args:
                 return False
             func = value.func
@@ -869,6 +972,35 @@ class _Backend:
             if not converts:
                 return False
             value = value.args[0]
+        return False
+
+    def _rearranged_input(
+        self, module: _Module, fdef: ast.FunctionDef, value: ast.expr, params: set[str], line: int
+    ) -> bool:
+        """Rule 23: ``value`` is an input passed only through rearranging tensor methods (at least
+        one) and conversions, followed through local names, with no framework call on the way."""
+        rearranged = False
+        for _ in range(16):
+            if isinstance(value, ast.Name):
+                assigned = _last_assignment(fdef, value.id, line, self._aside(fdef))
+                if assigned is None:
+                    return rearranged and value.id in params
+                line, value = assigned
+                continue
+            if not isinstance(value, ast.Call):
+                return False
+            func = value.func
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr in STRUCTURAL_METHODS | CAST_METHODS
+                and self.resolve(module, func) is None
+            ):
+                rearranged = rearranged or func.attr in STRUCTURAL_METHODS
+                value = func.value
+            elif isinstance(func, ast.Name) and func.id in KERAS_CONVERSIONS and value.args:
+                value = value.args[0]
+            else:
+                return False
         return False
 
     def _core(
@@ -1134,6 +1266,13 @@ class _Backend:
             return _leaf(qualified) == "where" and any(
                 isinstance(a, ast.Name) and a.id == name for a in value.args[1:3]
             )
+        if (
+            self._extended
+            and isinstance(value.func, ast.Name)
+            and _leaf(self._delegate_op(module, value.func) or "") == "where"
+        ):
+            # Rule 26: the backend's own `where` op masks like the framework's.
+            return any(isinstance(a, ast.Name) and a.id == name for a in value.args[1:3])
         if isinstance(value.func, ast.Name) and value.func.id in module.functions:
             helper = module.functions[value.func.id]
             if not value.func.id.startswith("_"):
@@ -1318,6 +1457,98 @@ def _left_off(test: ast.expr, fdef: ast.FunctionDef) -> str | None:
     return None
 
 
+def _ends_in_return(node: ast.If) -> bool:
+    return bool(node.body) and isinstance(node.body[-1], ast.Return) and not node.orelse
+
+
+def _following(fdef: ast.FunctionDef, node: ast.stmt) -> list[ast.stmt]:
+    """The statements after ``node`` in the block that holds it (rule 22)."""
+    for holder in (fdef, *_walk_body(fdef)):
+        for field_name in ("body", "orelse", "finalbody"):
+            block = getattr(holder, field_name, None)
+            if isinstance(block, list) and any(s is node for s in block):
+                index = next(i for i, s in enumerate(block) if s is node)
+                return block[index + 1 :]
+    return []
+
+
+def _param_defaults(fdef: ast.FunctionDef) -> dict[str, ast.expr]:
+    args = fdef.args
+    positional = [*args.posonlyargs, *args.args]
+    pairs = list(zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True))
+    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None]
+    return {a.arg: d for a, d in pairs}
+
+
+def _default_test(test: ast.expr, fdef: ast.FunctionDef) -> bool:
+    """Rule 22: ``k == 0`` for a parameter ``k=0`` (an option at its default), alone or ``and``-ed
+    with ``isinstance`` checks of it."""
+    parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+    defaults = _param_defaults(fdef)
+    compared = [
+        p
+        for p in parts
+        if isinstance(p, ast.Compare)
+        and len(p.ops) == 1
+        and isinstance(p.ops[0], ast.Eq)
+        and isinstance(p.left, ast.Name)
+        and isinstance(p.comparators[0], ast.Constant)
+        and isinstance(defaults.get(p.left.id), ast.Constant)
+        and p.comparators[0].value is not None
+        and p.comparators[0].value == defaults[p.left.id].value  # type: ignore[attr-defined]
+    ]
+    checks = [
+        p
+        for p in parts
+        if isinstance(p, ast.Call) and isinstance(p.func, ast.Name) and p.func.id == "isinstance"
+    ]
+    return len(compared) == 1 and len(compared) + len(checks) == len(parts)
+
+
+def _axes_given_test(test: ast.expr, fdef: ast.FunctionDef) -> bool:
+    """Rule 22: ``axes is not None`` for an axis parameter defaulting to ``None``."""
+    return (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.IsNot)
+        and isinstance(test.left, ast.Name)
+        and test.left.id in AXIS_PARAMS
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+        and test.left.id in _option_params(fdef)
+    )
+
+
+def _symbolic_test(test: ast.expr) -> bool:
+    """Rule 22: ``get_device() == "meta"``: keras's branch for symbolic tensors without data."""
+    return (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Eq)
+        and isinstance(test.left, ast.Call)
+        and isinstance(test.left.func, ast.Name)
+        and test.left.func.id == "get_device"
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value in SYMBOLIC_DEVICES
+    )
+
+
+def _sequence_test(test: ast.expr, fdef: ast.FunctionDef) -> bool:
+    """Rule 22: ``hasattr(p, "__len__")`` (``and``-ed for several inputs): sequence-valued input."""
+    parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+    return all(
+        isinstance(p, ast.Call)
+        and isinstance(p.func, ast.Name)
+        and p.func.id == "hasattr"
+        and len(p.args) == 2
+        and isinstance(p.args[0], ast.Name)
+        and p.args[0].id in _params(fdef)
+        and isinstance(p.args[1], ast.Constant)
+        and p.args[1].value == "__len__"
+        for p in parts
+    )
+
+
 def _empty_shape_test(test: ast.expr) -> bool:
     """Rule 14: ``len(shape) == 0``: the branch for a scalar (empty) shape."""
     return (
@@ -1461,12 +1692,17 @@ class Pair:
     b: Side
     strength: Strength
     extended: bool = False
-    """Placed by the fallback rules 13-18 (a side or the pairing rules 1-12 could not place)."""
+    """Placed by the fallback rules 13-26 (a side or the pairing rules 1-12 could not place)."""
 
 
 def _strength(a: Side, b: Side, extended: bool = False) -> Strength | None:
     """Rule 6 (with rule 17's stacking functions counted as rearrangements when ``extended``)."""
     structural = STRUCTURAL | STACKING if extended else STRUCTURAL
+    if extended and (_leaf(a.function) in structural) != (_leaf(b.function) in structural):
+        # Rule 24: a structural function named like the op (tf.stop_gradient for stop_gradient)
+        # against a function that is not structural is the op's own function.
+        own = _stem(a.op)
+        structural = frozenset(f for f in structural if _stem(f) != own)
     if a.scaffolding or b.scaffolding:
         # Scaffolding answers only an op that is itself the allocation (numpy.zeros -> tf.zeros).
         op_name = a.op.rsplit(".", 1)[-1]
