@@ -40,22 +40,26 @@ from ._errors import (
     ValidationError,
     Violation,
 )
+from ._formats import (
+    FORMATS,
+    GRAPH_MEDIA_TYPES,
+    SOLUTION_MEDIA_TYPES,
+    Format,
+    format_for,
+    format_names,
+    media_types_for,
+    resolve_format,
+)
 from ._knowledge import ENGINES, READ_ONLY, EngineName, GraphConfig, GraphStats, KnowledgeGraph
 from ._loading import INFERRED_GRAPH, RDF_EXTENSIONS
 from ._memo import remember
 from ._projection import to_networkx
 from ._resolve import EntityRef, NameIndex, Resolution, SearchHit, name_index, normalise, resolve, search
 from ._results import (
-    GRAPH_MEDIA_TYPES,
-    SOLUTION_MEDIA_TYPES,
     QueryResult,
     ResultKind,
     Term,
     Truncation,
-    format_for,
-    format_names,
-    media_types_for,
-    resolve_format,
     serialize_result,
     serialize_triples,
     serialize_within,
@@ -66,7 +70,8 @@ from ._today import ENDED_STATUSES, ended, holds_today
 if TYPE_CHECKING:
     from ._bounded import BoundedAnswer, BoundedQueryRunner, WorkerLimits
     from ._coverage import Coverage, EcosystemCoverage, coverage
-    from ._sssom import SSSOM_COLUMNS, SSSOM_MEDIA_TYPE, sssom_rows, sssom_tsv
+    from ._export import EXPORT_FORMATS, export_bytes
+    from ._sssom import SSSOM_COLUMNS, sssom_rows, sssom_tsv
 
 #: Names imported on first use (module ``__getattr__``): the query worker pool (multiprocessing),
 #: coverage and SSSOM are not needed to answer a lookup, so ``mlkg counterpart`` starts faster.
@@ -78,9 +83,10 @@ _LAZY = {
     "EcosystemCoverage": "._coverage",
     "coverage": "._coverage",
     "SSSOM_COLUMNS": "._sssom",
-    "SSSOM_MEDIA_TYPE": "._sssom",
     "sssom_rows": "._sssom",
     "sssom_tsv": "._sssom",
+    "EXPORT_FORMATS": "._export",
+    "export_bytes": "._export",
 }
 
 
@@ -99,13 +105,14 @@ __all__ = [
     "ECOSYSTEMS",
     "ENDED_STATUSES",
     "ENGINES",
+    "EXPORT_FORMATS",
+    "FORMATS",
     "GRAPH_MEDIA_TYPES",
     "INFERRED_GRAPH",
     "RDF_EXTENSIONS",
     "READ_ONLY",
     "SOLUTION_MEDIA_TYPES",
     "SSSOM_COLUMNS",
-    "SSSOM_MEDIA_TYPE",
     "BoundedAnswer",
     "BoundedQueryRunner",
     "CorrectionRef",
@@ -119,6 +126,7 @@ __all__ = [
     "EntityFacts",
     "EntityRef",
     "Fact",
+    "Format",
     "GraphConfig",
     "GraphStats",
     "KnowledgeGraph",
@@ -152,6 +160,7 @@ __all__ = [
     "ended",
     "entity_facts",
     "entity_triples",
+    "export_bytes",
     "format_for",
     "format_names",
     "holds_today",

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Header, Path
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from mlkg.graph import (
+    FORMATS,
     GRAPH_MEDIA_TYPES,
     EntityFacts,
     EntityRef,
@@ -37,8 +38,10 @@ from .pages import render
 router = APIRouter(tags=["entities"])
 
 HTML = "text/html"
+#: The RDF formats of the page, each also named by its file suffix (``/entity/TorchServe.ttl``).
+RDF_FORMATS = tuple(FORMATS[name] for name in ("turtle", "jsonld", "nt"))
 #: Suffix -> media type of the representation it names.
-SUFFIXES = {".ttl": "text/turtle", ".jsonld": "application/ld+json", ".nt": "application/n-triples"}
+SUFFIXES = {f.suffixes[0]: f.media_type for f in RDF_FORMATS if f.suffixes}
 OFFERS = (HTML, "application/xhtml+xml", *SUFFIXES.values())
 
 
