@@ -56,7 +56,9 @@ def run(args: argparse.Namespace) -> int:
     """The same path as ``/sparql``: the query runs in a killable, network-less,
     memory-capped worker under the server's row, byte and time limits, and comes back as the
     bytes /sparql would send; the table view reads those bytes back."""
-    from mlkg.graph import MlkgError, inspect_sparql, media_types_for, resolve_format
+    from mlkg.graph import MlkgError, resolve_format
+    from mlkg.graph._formats import media_types_for
+    from mlkg.graph._sparql_text import inspect_sparql
 
     from . import open_graph, settings_for
 

@@ -62,7 +62,7 @@ def unresolved(resolution: Resolution, what: str = "tool or entity") -> JSONResp
 def counterpart_answer(
     kg: KnowledgeGraph, text: str, to: str | None
 ) -> models.CounterpartAnswer | JSONResponse:
-    """Resolve ``text`` and answer, or the 300/404 response; shared by the API and the home page."""
+    """Resolve ``text`` and answer, or the 300 (ambiguous) / 404 (unknown) response."""
     resolution = resolve(kg, text)
     if resolution.entity is None:
         return unresolved(resolution, "tool")

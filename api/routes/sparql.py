@@ -32,11 +32,6 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 import mlkg.graph
 from mlkg.graph import (
     FORMATS,
-    GRAPH_MEDIA_TYPES,
-    READ_ONLY,
-    SOLUTION_MEDIA_TYPES,
-    BoundedAnswer,
-    BoundedQueryRunner,
     EngineUnavailable,
     KnowledgeGraph,
     MlkgError,
@@ -45,14 +40,19 @@ from mlkg.graph import (
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
-    ResultKind,
     UnsupportedFormat,
+)
+from mlkg.graph._bounded import BoundedAnswer, BoundedQueryRunner
+from mlkg.graph._formats import (
+    GRAPH_MEDIA_TYPES,
+    SOLUTION_MEDIA_TYPES,
     format_for,
     format_names,
-    inspect_sparql,
-    serialize_triples,
+    media_type_names,
 )
-from mlkg.graph._formats import media_type_names
+from mlkg.graph._knowledge import READ_ONLY
+from mlkg.graph._results import ResultKind, serialize_triples
+from mlkg.graph._sparql_text import inspect_sparql
 from mlkg.ontology import ENT, GRAPH, PREFIXES, sparql_prefixes
 
 from ..conneg import media_type_of, negotiate, parse_accept, quality
