@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from mlkg.graph import BoundedQueryRunner, EngineName, GraphConfig, KnowledgeGraph, WorkerLimits
+from mlkg.graph import EngineName, GraphConfig, KnowledgeGraph
+from mlkg.graph._bounded import BoundedQueryRunner, WorkerLimits
 
 
 class Settings(BaseSettings):

@@ -1,11 +1,42 @@
-"""mlkg.graph: the knowledge itself and the Python API over it.
+"""mlkg.graph: the knowledge graph and the Python API over it.
 
->>> from mlkg.graph import KnowledgeGraph
+Open the graph, ask it the questions the site answers, or query it in SPARQL:
+
+>>> from mlkg.graph import KnowledgeGraph, counterparts, resolve, search
 >>> kg = KnowledgeGraph.open(engine="oxigraph")
->>> kg.query("SELECT ?l WHERE { ent:TorchServe skos:prefLabel ?l }").values("l")
+>>> tool = resolve(kg, "tf serving").entity
+>>> tool.id
+'TensorFlowServing'
+>>> "TorchServe" in [c.id for c in counterparts(kg, tool, to="pytorch").counterparts]
+True
+>>> search(kg, "torchserv", 1)[0].id
+'TorchServe'
+>>> answer = kg.query("SELECT ?l WHERE { ent:TorchServe skos:prefLabel ?l }")
+>>> answer.values("l")
 ['TorchServe']
+
+Answers are written in the standard formats, named as on the command line or by media type:
+
+>>> from mlkg.graph import FORMATS, serialize_result
+>>> serialize_result(answer, FORMATS["csv"].media_type)
+b'l\\r\\nTorchServe\\r\\n'
+
+Errors are :class:`MlkgError` subclasses (a bad query is a :class:`QuerySyntaxError`):
+
+>>> from mlkg.graph import QuerySyntaxError
+>>> try:
+...     kg.query("SELEC ?x")
+... except QuerySyntaxError:
+...     print("refused")
+refused
+
+Each private module declares its ``__all__``; this package re-exports the public names and
+gives them ``__module__ = "mlkg.graph"``. The rest of the package (the query worker pool,
+format tables, name index...) is for mlkg's own service and CLI, imported from the private
+modules.
 """
 
+from types import FunctionType
 from typing import TYPE_CHECKING
 
 from ._answers import (
@@ -22,7 +53,6 @@ from ._answers import (
     ToolRef,
     counterparts,
     entity_facts,
-    entity_triples,
     timeline,
 )
 from ._errors import (
@@ -40,74 +70,25 @@ from ._errors import (
     ValidationError,
     Violation,
 )
-from ._knowledge import ENGINES, READ_ONLY, EngineName, GraphConfig, GraphStats, KnowledgeGraph
-from ._loading import INFERRED_GRAPH, RDF_EXTENSIONS
-from ._memo import remember
+from ._formats import FORMATS, Format, resolve_format
+from ._knowledge import ENGINES, EngineName, GraphConfig, GraphStats, KnowledgeGraph
 from ._projection import to_networkx
-from ._resolve import EntityRef, NameIndex, Resolution, SearchHit, name_index, normalise, resolve, search
-from ._results import (
-    GRAPH_MEDIA_TYPES,
-    SOLUTION_MEDIA_TYPES,
-    QueryResult,
-    ResultKind,
-    Term,
-    Truncation,
-    format_for,
-    format_names,
-    media_types_for,
-    resolve_format,
-    serialize_result,
-    serialize_triples,
-    serialize_within,
-)
-from ._sparql_text import SparqlShape, inspect_sparql
-from ._today import ENDED_STATUSES, ended, holds_today
+from ._resolve import EntityRef, Resolution, SearchHit, resolve, search
+from ._results import QueryResult, Term, Truncation, serialize_result
 
 if TYPE_CHECKING:
-    from ._bounded import BoundedAnswer, BoundedQueryRunner, WorkerLimits
+    # (remember and ended: internal names mlkg.viz still imports from here, see _INTERNAL)
     from ._coverage import Coverage, EcosystemCoverage, coverage
-    from ._sssom import SSSOM_COLUMNS, SSSOM_MEDIA_TYPE, sssom_rows, sssom_tsv
-
-#: Names imported on first use (module ``__getattr__``): the query worker pool (multiprocessing),
-#: coverage and SSSOM are not needed to answer a lookup, so ``mlkg counterpart`` starts faster.
-_LAZY = {
-    "BoundedAnswer": "._bounded",
-    "BoundedQueryRunner": "._bounded",
-    "WorkerLimits": "._bounded",
-    "Coverage": "._coverage",
-    "EcosystemCoverage": "._coverage",
-    "coverage": "._coverage",
-    "SSSOM_COLUMNS": "._sssom",
-    "SSSOM_MEDIA_TYPE": "._sssom",
-    "sssom_rows": "._sssom",
-    "sssom_tsv": "._sssom",
-}
-
-
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
-
+    from ._export import EXPORT_FORMATS, export_bytes
+    from ._memo import remember as remember
+    from ._sssom import sssom_tsv
+    from ._today import ended as ended
 
 __all__ = [
     "ECOSYSTEMS",
-    "ENDED_STATUSES",
     "ENGINES",
-    "GRAPH_MEDIA_TYPES",
-    "INFERRED_GRAPH",
-    "RDF_EXTENSIONS",
-    "READ_ONLY",
-    "SOLUTION_MEDIA_TYPES",
-    "SSSOM_COLUMNS",
-    "SSSOM_MEDIA_TYPE",
-    "BoundedAnswer",
-    "BoundedQueryRunner",
+    "EXPORT_FORMATS",
+    "FORMATS",
     "CorrectionRef",
     "Counterpart",
     "CounterpartAnswer",
@@ -119,11 +100,11 @@ __all__ = [
     "EntityFacts",
     "EntityRef",
     "Fact",
+    "Format",
     "GraphConfig",
     "GraphStats",
     "KnowledgeGraph",
     "MlkgError",
-    "NameIndex",
     "NoCounterpartNote",
     "QueryAborted",
     "QueryCancelled",
@@ -134,10 +115,8 @@ __all__ = [
     "QueryTimeout",
     "QueryTooLarge",
     "Resolution",
-    "ResultKind",
     "SearchHit",
     "SourceRef",
-    "SparqlShape",
     "SuccessorRef",
     "Term",
     "TimelineEvent",
@@ -146,28 +125,69 @@ __all__ = [
     "UnsupportedFormat",
     "ValidationError",
     "Violation",
-    "WorkerLimits",
     "counterparts",
     "coverage",
-    "ended",
     "entity_facts",
-    "entity_triples",
-    "format_for",
-    "format_names",
-    "holds_today",
-    "inspect_sparql",
-    "media_types_for",
-    "name_index",
-    "normalise",
-    "remember",
+    "export_bytes",
     "resolve",
     "resolve_format",
     "search",
     "serialize_result",
-    "serialize_triples",
-    "serialize_within",
-    "sssom_rows",
     "sssom_tsv",
     "timeline",
     "to_networkx",
 ]
+
+#: Public names imported on first use (module ``__getattr__``): coverage, export and SSSOM are
+#: not needed to answer a lookup, so ``mlkg counterpart`` starts faster.
+_LAZY = {
+    "Coverage": "._coverage",
+    "EcosystemCoverage": "._coverage",
+    "coverage": "._coverage",
+    "EXPORT_FORMATS": "._export",
+    "export_bytes": "._export",
+    "sssom_tsv": "._sssom",
+}
+#: Names this package exported before its surface was trimmed, still importable from it (not
+#: listed in ``__all__``) until the code that uses them imports them from their modules.
+_INTERNAL = {
+    **dict.fromkeys(("BoundedAnswer", "BoundedQueryRunner", "WorkerLimits"), "._bounded"),
+    **dict.fromkeys(("GRAPH_MEDIA_TYPES", "SOLUTION_MEDIA_TYPES", "format_for", "format_names"), "._formats"),
+    "media_types_for": "._formats",
+    **dict.fromkeys(("READ_ONLY",), "._knowledge"),
+    **dict.fromkeys(("INFERRED_GRAPH", "RDF_EXTENSIONS"), "._loading"),
+    "remember": "._memo",
+    **dict.fromkeys(("NameIndex", "name_index", "normalise"), "._resolve"),
+    **dict.fromkeys(("ResultKind", "serialize_triples", "serialize_within"), "._results"),
+    **dict.fromkeys(("SparqlShape", "inspect_sparql"), "._sparql_text"),
+    **dict.fromkeys(("SSSOM_COLUMNS", "sssom_rows"), "._sssom"),
+    **dict.fromkeys(("ENDED_STATUSES", "ended", "holds_today"), "._today"),
+    "entity_triples": "._answers",
+}
+
+
+def _public(value: object) -> object:
+    """``value`` shown as ``mlkg.graph.<name>`` (in help, reprs and docs), httpx-style."""
+    if isinstance(value, type | FunctionType):
+        value.__module__ = __name__
+    return value
+
+
+for _name in __all__:
+    if _name not in _LAZY:
+        _public(globals()[_name])
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name) or _INTERNAL.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = _public(value) if name in _LAZY else value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

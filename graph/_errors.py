@@ -4,6 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+__all__ = [
+    "DataError",
+    "EngineUnavailable",
+    "MlkgError",
+    "QueryAborted",
+    "QueryCancelled",
+    "QueryError",
+    "QueryRefused",
+    "QuerySyntaxError",
+    "QueryTimeout",
+    "QueryTooLarge",
+    "UnsupportedFormat",
+    "ValidationError",
+    "Violation",
+]
+
 
 class MlkgError(Exception):
     """Base of every error mlkg raises on purpose; ``str(err)`` is one line for a user."""

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from mlkg.ontology import GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_PATH, local_name
 
 from ._errors import DataError
+from ._formats import FORMATS, rdf_formats_by_suffix
 
 SHIPPED_DATA_DIR = Path(__file__).resolve().parent / "data"
 INFERRED_GRAPH = GRAPH + "inferred"
@@ -24,21 +25,9 @@ INFERRED_GRAPH = GRAPH + "inferred"
 #: (described in the layer graph, the data file's own, as an ``mlkg:SourceGraph``).
 SOURCE_GRAPH_INFIX = "/source/"
 #: Shipped data files, by extension; a TriG file's quads keep the graphs it names.
-SHIPPED_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG}
-
-#: File extensions we read, and whether the format carries its own named graphs.
-RDF_EXTENSIONS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".trig": ox.RdfFormat.TRIG,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".nquads": ox.RdfFormat.N_QUADS,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-}
+#: File extensions we read (every RDF format's suffixes).
+RDF_EXTENSIONS: dict[str, ox.RdfFormat] = rdf_formats_by_suffix()
+SHIPPED_FORMATS = {s: RDF_EXTENSIONS[s] for s in (FORMATS["turtle"].suffix, FORMATS["trig"].suffix) if s}
 _POSITION = re.compile(r"line (\d+),? (?:between )?columns? (\d+)|at (\d+):(\d+)")
 
 
@@ -172,13 +161,6 @@ def _check_entities(path: Path, data: bytes) -> None:
             f"RDF/XML entities would expand this file by {growth} bytes (over {MAX_ENTITY_EXPANSION}x its "
             "size); write the values out in full",
         )
-
-
-def parse_file(source: SourceFile) -> list[ox.Quad]:
-    """Every quad of one file (through :func:`load_file`, so with the same errors)."""
-    store = ox.Store()
-    load_file(store, source)
-    return list(store)
 
 
 def _syntax_error(path: Path, err: SyntaxError) -> DataError:

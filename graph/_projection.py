@@ -17,6 +17,8 @@ from mlkg.ontology import MLKG, ONTOLOGY_GRAPH, PROV, SKOS, XSD, local_name
 from ._loading import INFERRED_GRAPH, layer_of
 from ._today import current_status, holds_today
 
+__all__ = ["to_networkx"]
+
 #: The article's own layer: where a later layer gives a date property another value, the later
 #: one is the current value and the article's is kept beside it (``article``).
 ARTICLE_GRAPH = "article-2022"

@@ -22,6 +22,17 @@ from typing import Literal, TypeAlias
 import pyoxigraph as ox
 
 from ._errors import UnsupportedFormat
+from ._formats import GRAPH_MEDIA_TYPES, SOLUTION_MEDIA_TYPES, media_types_for
+
+__all__ = [
+    "QueryResult",
+    "ResultKind",
+    "Term",
+    "Truncation",
+    "serialize_result",
+    "serialize_triples",
+    "serialize_within",
+]
 
 #: A term in an answer. RDF-star triple terms may also appear; the writers handle them.
 Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -29,41 +40,6 @@ ResultKind = Literal["solutions", "boolean", "graph"]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-
-#: SELECT / ASK result media types, the first is the default.
-SOLUTION_MEDIA_TYPES: dict[str, str] = {
-    "application/sparql-results+json": "json",
-    "application/sparql-results+xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-#: CONSTRUCT / DESCRIBE media types, the first is the default.
-GRAPH_MEDIA_TYPES: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/trig": ox.RdfFormat.TRIG,
-}
-#: Short names accepted wherever a format is named by hand (``format=``, ``--format``).
-FORMAT_ALIASES: dict[str, str] = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle",
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-    "rdf": "application/rdf+xml",
-    "nquads": "application/n-quads",
-    "nq": "application/n-quads",
-    "trig": "application/trig",
-}
 
 
 @dataclass(frozen=True)
@@ -164,71 +140,6 @@ class QueryResult:
         """The string values of one variable, row by row ('' where unbound)."""
         index = self.variables.index(variable)
         return [row[index].value if row[index] is not None else "" for row in self.rows]  # type: ignore[union-attr]
-
-
-def media_types_for(kind: ResultKind) -> list[str]:
-    """The media types an answer of ``kind`` can be written as, default first."""
-    return list(GRAPH_MEDIA_TYPES if kind == "graph" else SOLUTION_MEDIA_TYPES)
-
-
-#: Names of RDF formats by what a client's format hint says, for CONSTRUCT/DESCRIBE answers:
-#: SPARQLWrapper sends ``xml`` for RDF/XML, ``json`` for JSON-LD, ``n3`` for Turtle.
-_GRAPH_HINTS: dict[str, str] = {
-    "xml": "application/rdf+xml",
-    "rdf": "application/rdf+xml",
-    "rdf+xml": "application/rdf+xml",
-    "rdfxml": "application/rdf+xml",
-    "json": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "jsonld": "application/ld+json",
-    "n3": "text/turtle",
-    "text/n3": "text/turtle",
-    "text/rdf+n3": "text/turtle",
-    "application/x-turtle": "text/turtle",
-}
-#: The same for SELECT/ASK answers (``json``, ``xml``, ``csv``, ``tsv`` and the media types).
-_SOLUTION_HINTS: dict[str, str] = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "application/json": "application/sparql-results+json",
-    "application/xml": "application/sparql-results+xml",
-    "text/xml": "application/sparql-results+xml",
-}
-
-
-def format_for(hint: str, kind: ResultKind) -> str | None:
-    """The media type a format hint (``format=``, ``output=``, ``results=``) asks for, read
-    for an answer of ``kind`` (``xml`` is RDF/XML for a graph, SPARQL XML for solutions);
-    None when the hint names no format that answer can take.
-
-    >>> format_for("xml", "graph"), format_for("xml", "solutions"), format_for("csv", "graph")
-    ('application/rdf+xml', 'application/sparql-results+xml', None)
-    """
-    key = hint.strip().lower()
-    if kind == "graph":
-        media_type = _GRAPH_HINTS.get(key) or FORMAT_ALIASES.get(key, key)
-        return media_type if media_type in GRAPH_MEDIA_TYPES else None
-    media_type = _SOLUTION_HINTS.get(key) or FORMAT_ALIASES.get(key, key)
-    return media_type if media_type in SOLUTION_MEDIA_TYPES else None
-
-
-def format_names() -> tuple[str, ...]:
-    """Every name a format hint may take (short names and media types), sorted."""
-    names = {*FORMAT_ALIASES, *_GRAPH_HINTS, *_SOLUTION_HINTS, *SOLUTION_MEDIA_TYPES, *GRAPH_MEDIA_TYPES}
-    return tuple(sorted(names))
-
-
-def resolve_format(name: str) -> str:
-    """A media type for a short name (``csv``, ``turtle``...) or a media type itself."""
-    key = name.strip().lower()
-    if key in FORMAT_ALIASES:
-        return FORMAT_ALIASES[key]
-    if key in SOLUTION_MEDIA_TYPES or key in GRAPH_MEDIA_TYPES:
-        return key
-    known = ", ".join(sorted(FORMAT_ALIASES))
-    raise UnsupportedFormat(f"unknown format {name!r}; use one of: {known}")
 
 
 def serialize_result(result: QueryResult, media_type: str) -> bytes:

@@ -30,9 +30,8 @@ from ._today import holds_today
 if TYPE_CHECKING:
     from ._knowledge import KnowledgeGraph
 
-__all__ = ["SSSOM_COLUMNS", "SSSOM_MEDIA_TYPE", "sssom_rows", "sssom_tsv"]
+__all__ = ["SSSOM_COLUMNS", "sssom_rows", "sssom_tsv"]
 
-SSSOM_MEDIA_TYPE = "text/tab-separated-values"
 SSSOM_COLUMNS = (
     "subject_id",
     "subject_label",

@@ -28,7 +28,6 @@ __all__ = [
     "SRC",
     "XSD",
     "entity_iri",
-    "graph_iri",
     "local_name",
     "sparql_prefixes",
 ]
@@ -74,11 +73,6 @@ ONTOLOGY_GRAPH = GRAPH + "ontology"
 def entity_iri(name: str) -> str:
     """The IRI of the entity with local name ``name``."""
     return ENT + name
-
-
-def graph_iri(name: str) -> str:
-    """The IRI of the named graph for source layer ``name`` (a data file's stem)."""
-    return GRAPH + name
 
 
 def local_name(iri: str) -> str:

@@ -11,7 +11,6 @@ from . import add_graph_options
 HELP = "run a SPARQL query (text or -f FILE) and print the answer"
 EXAMPLE = "mlkg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format csv"
 _TABLE = "table"
-_JSON = "application/sparql-results+json"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,8 +19,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
         default=None,
-        help="SELECT/ASK: table (default), json, csv, tsv, xml; "
-        "CONSTRUCT/DESCRIBE: turtle (default), nt, jsonld, rdfxml, nquads, trig",
+        help=f"SELECT/ASK: {_TABLE} (default), {_names('solutions')}; "
+        f"CONSTRUCT/DESCRIBE: {_names('graph')} (the first is the default)",
     )
     parser.add_argument(
         "--timeout",
@@ -30,6 +29,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="seconds the query may run (default: the server's, $MLKG_QUERY_TIMEOUT or 10)",
     )
     add_graph_options(parser)
+
+
+def _names(kind: str) -> str:
+    from mlkg.graph._formats import answer_formats
+
+    return ", ".join(f.name for f in answer_formats(kind))
 
 
 def read_query(args: argparse.Namespace) -> str:
@@ -51,7 +56,9 @@ def run(args: argparse.Namespace) -> int:
     """The same path as ``/sparql``: the query runs in a killable, network-less,
     memory-capped worker under the server's row, byte and time limits, and comes back as the
     bytes /sparql would send; the table view reads those bytes back."""
-    from mlkg.graph import MlkgError, inspect_sparql, resolve_format
+    from mlkg.graph import MlkgError, resolve_format
+    from mlkg.graph._formats import media_types_for
+    from mlkg.graph._sparql_text import inspect_sparql
 
     from . import open_graph, settings_for
 
@@ -64,15 +71,15 @@ def run(args: argparse.Namespace) -> int:
     if not table:
         media_type = resolve_format(args.format)
     elif inspect_sparql(text).form in ("construct", "describe"):
-        media_type = "text/turtle"  # a graph has no table: Turtle is its default
+        media_type = media_types_for("graph")[0]  # a graph has no table: Turtle is its default
     else:
-        media_type = _JSON
+        media_type = media_types_for("solutions")[0]
     one_shot = settings.model_copy(
         update={"query_timeout": limit, "query_workers": 1, "result_cache_entries": 0}
     )
     with open_graph(args, settings=one_shot) as kg, one_shot.query_runner(kg) as runner:
         answer = runner.run(text, media_type)
-    if table and media_type == _JSON:
+    if table and media_type == media_types_for("solutions")[0]:
         print_table(answer.body)
     else:
         sys.stdout.buffer.write(answer.body)

@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     from mlkg.graph import search
 
     from . import open_graph
-    from .counterpart import print_json
+    from ._output import print_json
 
     text = args.text.strip()
     if not text or not 1 <= args.limit <= 50:

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from mlkg.graph import (
+    FORMATS,
     EntityRef,
     KnowledgeGraph,
     Resolution,
@@ -61,7 +62,7 @@ def unresolved(resolution: Resolution, what: str = "tool or entity") -> JSONResp
 def counterpart_answer(
     kg: KnowledgeGraph, text: str, to: str | None
 ) -> models.CounterpartAnswer | JSONResponse:
-    """Resolve ``text`` and answer, or the 300/404 response; shared by the API and the home page."""
+    """Resolve ``text`` and answer, or the 300 (ambiguous) / 404 (unknown) response."""
     resolution = resolve(kg, text)
     if resolution.entity is None:
         return unresolved(resolution, "tool")
@@ -126,12 +127,12 @@ def get_timeline(kg: KG) -> list[models.TimelineEvent]:
     "/api/mappings.sssom.tsv",
     summary="Every correspondence as an SSSOM mapping table",
     response_class=Response,
-    responses={200: {"content": {"text/tab-separated-values": {}}}},
+    responses={200: {"content": {FORMATS["sssom"].media_type: {}}}},
 )
 def get_sssom(kg: KG) -> Response:
     """SSSOM/TSV: YAML metadata header (``#`` lines), then one row per correspondence."""
     return Response(
         sssom_tsv(kg),
-        media_type="text/tab-separated-values; charset=utf-8",
-        headers={"Content-Disposition": 'inline; filename="mlkg-mappings.sssom.tsv"'},
+        media_type=FORMATS["sssom"].media_type + "; charset=utf-8",
+        headers={"Content-Disposition": f'inline; filename="mlkg-mappings{FORMATS["sssom"].suffix}"'},
     )

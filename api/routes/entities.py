@@ -14,18 +14,11 @@ from urllib.parse import quote
 from fastapi import APIRouter, Header, Path
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-from mlkg.graph import (
-    GRAPH_MEDIA_TYPES,
-    EntityFacts,
-    EntityRef,
-    KnowledgeGraph,
-    Resolution,
-    entity_facts,
-    entity_triples,
-    name_index,
-    resolve,
-    serialize_triples,
-)
+from mlkg.graph import FORMATS, EntityFacts, EntityRef, KnowledgeGraph, Resolution, entity_facts, resolve
+from mlkg.graph._answers import entity_triples
+from mlkg.graph._formats import GRAPH_MEDIA_TYPES
+from mlkg.graph._resolve import name_index
+from mlkg.graph._results import serialize_triples
 
 from .. import models
 from ..conneg import negotiate
@@ -37,8 +30,10 @@ from .pages import render
 router = APIRouter(tags=["entities"])
 
 HTML = "text/html"
+#: The RDF formats of the page, each also named by its file suffix (``/entity/TorchServe.ttl``).
+RDF_FORMATS = tuple(FORMATS[name] for name in ("turtle", "jsonld", "nt"))
 #: Suffix -> media type of the representation it names.
-SUFFIXES = {".ttl": "text/turtle", ".jsonld": "application/ld+json", ".nt": "application/n-triples"}
+SUFFIXES = {f.suffixes[0]: f.media_type for f in RDF_FORMATS if f.suffixes}
 OFFERS = (HTML, "application/xhtml+xml", *SUFFIXES.values())
 
 

@@ -31,11 +31,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 import mlkg.graph
 from mlkg.graph import (
-    GRAPH_MEDIA_TYPES,
-    READ_ONLY,
-    SOLUTION_MEDIA_TYPES,
-    BoundedAnswer,
-    BoundedQueryRunner,
+    FORMATS,
     EngineUnavailable,
     KnowledgeGraph,
     MlkgError,
@@ -44,13 +40,19 @@ from mlkg.graph import (
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
-    ResultKind,
     UnsupportedFormat,
+)
+from mlkg.graph._bounded import BoundedAnswer, BoundedQueryRunner
+from mlkg.graph._formats import (
+    GRAPH_MEDIA_TYPES,
+    SOLUTION_MEDIA_TYPES,
     format_for,
     format_names,
-    inspect_sparql,
-    serialize_triples,
+    media_type_names,
 )
+from mlkg.graph._knowledge import READ_ONLY
+from mlkg.graph._results import ResultKind, serialize_triples
+from mlkg.graph._sparql_text import inspect_sparql
 from mlkg.ontology import ENT, GRAPH, PREFIXES, sparql_prefixes
 
 from ..conneg import media_type_of, negotiate, parse_accept, quality
@@ -84,36 +86,14 @@ UPDATE = "application/sparql-update"
 HTML = "text/html"
 TRUNCATED_HEADER = "MLKG-Truncated"
 _INLINE_INSPECT = 4096
-#: Other names clients use for our formats: the answer keeps the name the client asked for.
-SOLUTION_SYNONYMS = {
-    "application/json": "application/sparql-results+json",
-    "application/xml": "application/sparql-results+xml",
-    "text/xml": "application/sparql-results+xml",
-}
-GRAPH_SYNONYMS = {
-    "application/xml": "application/rdf+xml",
-    "application/json": "application/ld+json",
-    # Legacy names for Turtle that older clients still send.
-    "text/n3": "text/turtle",
-    "text/rdf+n3": "text/turtle",
-    "application/x-turtle": "text/turtle",
-}
+#: Every media type a form's answer is asked for -> the canonical one (the answer keeps the
+#: name the client asked for), server preference first.
+SOLUTION_OFFERS = media_type_names("solutions")
+GRAPH_OFFERS = media_type_names("graph")
 _SD = "http://www.w3.org/ns/sparql-service-description#"
 _FORMATS = "http://www.w3.org/ns/formats/"
 _VOID = "http://rdfs.org/ns/void#"
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_FORMAT_IRIS = {
-    "application/sparql-results+json": "SPARQL_Results_JSON",
-    "application/sparql-results+xml": "SPARQL_Results_XML",
-    "text/csv": "SPARQL_Results_CSV",
-    "text/tab-separated-values": "SPARQL_Results_TSV",
-    "text/turtle": "Turtle",
-    "application/n-triples": "N-Triples",
-    "application/ld+json": "JSON-LD",
-    "application/rdf+xml": "RDF_XML",
-    "application/n-quads": "N-Quads",
-    "application/trig": "TriG",
-}
 
 
 class ProtocolError(Exception):
@@ -230,12 +210,8 @@ async def _read_request(request: Request, max_bytes: int) -> QueryRequest:
 
 def _offers(graph_form: bool) -> tuple[list[str], dict[str, str]]:
     """Media types for a form, server preference first, and the synonym -> canonical map."""
-    if graph_form:
-        return [*GRAPH_MEDIA_TYPES, *GRAPH_SYNONYMS], {**{m: m for m in GRAPH_MEDIA_TYPES}, **GRAPH_SYNONYMS}
-    return [*SOLUTION_MEDIA_TYPES, *SOLUTION_SYNONYMS], {
-        **{m: m for m in SOLUTION_MEDIA_TYPES},
-        **SOLUTION_SYNONYMS,
-    }
+    names = GRAPH_OFFERS if graph_form else SOLUTION_OFFERS
+    return list(names), names
 
 
 def _choose(accept: str | None, hints: tuple[str, ...], graph_form: bool, what: str) -> str:
@@ -280,10 +256,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": "query results in the negotiated format; without a query, the service "
         "description (RDF) or the query page (HTML)",
         "content": {
-            **{
-                m: _ANY
-                for m in (*SOLUTION_MEDIA_TYPES, *SOLUTION_SYNONYMS, *GRAPH_MEDIA_TYPES, *GRAPH_SYNONYMS)
-            },
+            **{m: _ANY for m in (*SOLUTION_OFFERS, *GRAPH_OFFERS)},
             HTML: _ANY,
         },
     },
@@ -313,8 +286,9 @@ _FORMAT_PARAM = {
     "name": "format",
     "in": "query",
     "required": False,
-    "description": "answer format, overriding Accept: json, xml, csv, tsv, turtle, nt, jsonld, rdfxml, "
-    "nquads, trig, n3, or a media type (a comma-separated list is read in order); read for the "
+    "description": "answer format, overriding Accept: "
+    + ", ".join(f.name for f in FORMATS.values() if f.answers)
+    + ", another short name or a media type (a comma-separated list is read in order); read for the "
     "query's form (xml is RDF/XML for CONSTRUCT); one the form cannot take falls back to Accept",
     "schema": {"type": "string", "examples": list(format_names())},
 }
@@ -498,7 +472,7 @@ async def _disconnected(request: Request) -> None:
 
 async def _describe_or_page(request: Request, accept: str | None, fmt: str | None) -> Response:
     if fmt is None:
-        offers = [*GRAPH_MEDIA_TYPES, *GRAPH_SYNONYMS, HTML]
+        offers = [*GRAPH_OFFERS, HTML]
         chosen = negotiate(accept, offers)
         if chosen == HTML:
             return _page(request, None)
@@ -538,7 +512,9 @@ def service_description(kg: KnowledgeGraph, endpoint: str) -> list[ox.Triple]:
     ]
     out = [t for t in triples if t is not None]
     out += [
-        ox.Triple(service, sd(_SD + "resultFormat"), sd(_FORMATS + name)) for name in _FORMAT_IRIS.values()
+        ox.Triple(service, sd(_SD + "resultFormat"), sd(_FORMATS + f.w3c_name))
+        for f in FORMATS.values()
+        if f.answers is not None and f.w3c_name is not None
     ]
     for name, count in kg.graph_counts().items():
         node, graph = ox.BlankNode(), ox.BlankNode()
