@@ -55,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=300, help="calls per query and layer")
     args = parser.parse_args(argv)
 
-    from mlkg.graph import BoundedQueryRunner, KnowledgeGraph, serialize_result
+    from mlkg.graph import KnowledgeGraph, serialize_result
+    from mlkg.graph._bounded import BoundedQueryRunner
 
     kg = KnowledgeGraph.open(validate=False)
     mix = queries.query_mix(queries.SHIPPED)

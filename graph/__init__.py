@@ -77,12 +77,9 @@ from ._resolve import EntityRef, Resolution, SearchHit, resolve, search
 from ._results import QueryResult, Term, Truncation, serialize_result
 
 if TYPE_CHECKING:
-    # (remember and ended: internal names mlkg.viz still imports from here, see _INTERNAL)
     from ._coverage import Coverage, EcosystemCoverage, coverage
     from ._export import EXPORT_FORMATS, export_bytes
-    from ._memo import remember as remember
     from ._sssom import sssom_tsv
-    from ._today import ended as ended
 
 __all__ = [
     "ECOSYSTEMS",
@@ -148,22 +145,6 @@ _LAZY = {
     "export_bytes": "._export",
     "sssom_tsv": "._sssom",
 }
-#: Names this package exported before its surface was trimmed, still importable from it (not
-#: listed in ``__all__``) until the code that uses them imports them from their modules.
-_INTERNAL = {
-    **dict.fromkeys(("BoundedAnswer", "BoundedQueryRunner", "WorkerLimits"), "._bounded"),
-    **dict.fromkeys(("GRAPH_MEDIA_TYPES", "SOLUTION_MEDIA_TYPES", "format_for", "format_names"), "._formats"),
-    "media_types_for": "._formats",
-    **dict.fromkeys(("READ_ONLY",), "._knowledge"),
-    **dict.fromkeys(("INFERRED_GRAPH", "RDF_EXTENSIONS"), "._loading"),
-    "remember": "._memo",
-    **dict.fromkeys(("NameIndex", "name_index", "normalise"), "._resolve"),
-    **dict.fromkeys(("ResultKind", "serialize_triples", "serialize_within"), "._results"),
-    **dict.fromkeys(("SparqlShape", "inspect_sparql"), "._sparql_text"),
-    **dict.fromkeys(("SSSOM_COLUMNS", "sssom_rows"), "._sssom"),
-    **dict.fromkeys(("ENDED_STATUSES", "ended", "holds_today"), "._today"),
-    "entity_triples": "._answers",
-}
 
 
 def _public(value: object) -> object:
@@ -179,13 +160,13 @@ for _name in __all__:
 
 
 def __getattr__(name: str) -> object:
-    module = _LAZY.get(name) or _INTERNAL.get(name)
+    module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     import importlib
 
     value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = _public(value) if name in _LAZY else value
+    globals()[name] = _public(value)
     return value
 
 

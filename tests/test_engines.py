@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mlkg.graph import (
-    INFERRED_GRAPH,
-    KnowledgeGraph,
-    QueryRefused,
-    QuerySyntaxError,
-    QueryTooLarge,
-    serialize_result,
-)
+from mlkg.graph import KnowledgeGraph, QueryRefused, QuerySyntaxError, QueryTooLarge, serialize_result
+from mlkg.graph._loading import INFERRED_GRAPH
 from mlkg.ontology import GRAPH, ONTOLOGY_GRAPH
 
 ARTICLE_GRAPH = GRAPH + "article-2022"

@@ -30,7 +30,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import LiveServer, run_cli
-from mlkg.graph import BoundedQueryRunner, KnowledgeGraph, QueryRefused
+from mlkg.graph import KnowledgeGraph, QueryRefused
+from mlkg.graph._bounded import BoundedQueryRunner
 from mlkg.ontology import PREFIXES
 
 LIMIT = 4.0  # seconds: the --query-timeout of the tight server

@@ -9,7 +9,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from mlkg.graph import INFERRED_GRAPH, KnowledgeGraph
+from mlkg.graph import KnowledgeGraph
+from mlkg.graph._loading import INFERRED_GRAPH
 from mlkg.graph._validation import validate_store
 from mlkg.ontology import GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_PATH, local_name
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import httpx
 
 from conftest import LiveServer
-from mlkg.graph import BoundedQueryRunner, KnowledgeGraph
+from mlkg.graph import KnowledgeGraph
+from mlkg.graph._bounded import BoundedQueryRunner
 
 
 def test_steady_concurrency_reuses_the_same_workers(oxigraph_kg: KnowledgeGraph) -> None:

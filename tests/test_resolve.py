@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mlkg.graph import KnowledgeGraph, counterparts, name_index, normalise, resolve, search
+from mlkg.graph import KnowledgeGraph, counterparts, resolve, search
+from mlkg.graph._resolve import name_index, normalise
 
 # (spelling, entity id): for each tool of the four pairs the article states, full name,
 # abbreviation, package/import name, a case/punctuation variant and one typo.

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from mlkg.graph import BoundedQueryRunner, KnowledgeGraph
+from mlkg.graph import KnowledgeGraph
+from mlkg.graph._bounded import BoundedQueryRunner
 
 QUERY = "SELECT ?l WHERE { ent:PyTorch skos:prefLabel ?l }"
 

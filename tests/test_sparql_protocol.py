@@ -22,7 +22,8 @@ from conftest import LiveServer, OxigraphServer
 from mlkg.api.app import create_app
 from mlkg.api.conneg import negotiate, parse_accept
 from mlkg.api.settings import Settings
-from mlkg.graph import ENGINES, GRAPH_MEDIA_TYPES, SOLUTION_MEDIA_TYPES, KnowledgeGraph
+from mlkg.graph import ENGINES, KnowledgeGraph
+from mlkg.graph._formats import GRAPH_MEDIA_TYPES, SOLUTION_MEDIA_TYPES
 from mlkg.ontology import GRAPH
 
 #: Vendored from the W3C test suite (licence in tests/fixtures/w3c/LICENSE.md): a clone runs alone.

@@ -11,7 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import run_cli
-from mlkg.graph import ENDED_STATUSES, KnowledgeGraph, counterparts, name_index, sssom_rows
+from mlkg.graph import KnowledgeGraph, counterparts
+from mlkg.graph._resolve import name_index
+from mlkg.graph._sssom import sssom_rows
+from mlkg.graph._today import ENDED_STATUSES
 from mlkg.ontology import ENT, MLKG, local_name
 from mlkg.viz import counterparts_figure, network_data, project
 

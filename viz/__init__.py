@@ -77,7 +77,8 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     """
     import networkx as nx
 
-    from mlkg.graph import remember, to_networkx
+    from mlkg.graph import to_networkx
+    from mlkg.graph._memo import remember
 
     return remember(kg, ("viz-projection",), lambda: nx.freeze(to_networkx(kg, details=True)))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mlkg.graph import ended
+from mlkg.graph._today import ended
 from mlkg.ontology import MLKG
 
 from ._style import ecosystem_style, kind_colour, strength_colour

@@ -7,7 +7,8 @@ from collections import Counter, deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mlkg.graph import QueryError, ended
+from mlkg.graph import QueryError
+from mlkg.graph._today import ended
 
 from ._style import (
     FAMILIES,

@@ -7,8 +7,8 @@
 - ``GET /sparql`` without a query: the SPARQL 1.1 Service Description for RDF clients, the
   query page for browsers.
 - Every refusal is a short ``text/plain`` 4xx; updates by any route are 403 and change nothing.
-- User queries run in the :class:`~mlkg.graph.BoundedQueryRunner` worker pool (time limit that
-  really stops the work); the row cap is reported in ``MLKG-Truncated`` (and in JSON).
+- User queries run in the :class:`~mlkg.graph._bounded.BoundedQueryRunner` worker pool (its time
+  limit really stops the work); the row cap is reported in ``MLKG-Truncated`` (and in JSON).
 """
 
 from __future__ import annotations
