@@ -64,6 +64,7 @@ from ._errors import (
     QuerySyntaxError,
     QueryTimeout,
     QueryTooLarge,
+    StoreFailed,
     UnsupportedFormat,
 )
 from ._memo import LruCache
@@ -88,7 +89,15 @@ _LINE = re.compile(r"line \d+")
 _ABSOLUTE = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:[^<>\s]*>$")  # written in full, not relative
 _ERRORS: dict[str, type[MlkgError]] = {
     cls.__name__: cls
-    for cls in (QueryError, QueryRefused, QueryTooLarge, UnsupportedFormat, EngineUnavailable, MlkgError)
+    for cls in (
+        QueryError,
+        QueryRefused,
+        QueryTooLarge,
+        UnsupportedFormat,
+        EngineUnavailable,
+        StoreFailed,
+        MlkgError,
+    )
 }
 _Job = tuple[str, str, tuple[str, ...] | None, tuple[str, ...] | None, int | None]
 
@@ -557,6 +566,8 @@ class BoundedQueryRunner:
                 line = reply[3] - 1
                 message = _LINE.sub(f"line {line}", reply[2], count=1)
                 reply = (*reply[:2], message, line, reply[4])
+            if reply[1] == "QueryTimeout":  # the remote engine's own limit (in process)
+                raise QueryTimeout(self.timeout)
             _raise_error(reply)
         answer = BoundedAnswer(body=reply[1], kind=reply[2], truncation=reply[3])
         if len(answer.body) <= _CACHE_MAX_BODY:

@@ -27,6 +27,7 @@ def run(args: argparse.Namespace) -> int:
         "engine": args.engine,
         "endpoint": args.endpoint,
         "load_remote": args.load_remote,
+        "store_url": args.store_url,
         "store_path": args.store_path,
         "host": args.host,
         "port": args.port,
