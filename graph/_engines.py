@@ -245,9 +245,13 @@ class RdflibEngine:
 
 
 #: Where mlkg's graphs live on a store: the remote dataset is the store's graphs named here,
-#: so a store's own graphs (Virtuoso's ``virtrdf#``, its service description, ...) and other
-#: data on a shared store stay out of the union default graph.
+#: and those :data:`DATASET_GRAPH` lists, so a store's own graphs (Virtuoso's ``virtrdf#``, its
+#: service description, ...) and other data on a shared store stay out of the union default graph.
 DATASET_NAMESPACE = GRAPH
+#: Written by ``--load-remote``: ``<this> rdfs:member <graph>`` for every graph it uploaded, so
+#: data files with graphs of their own (TriG, N-Quads) stay in the dataset. Not itself a member.
+DATASET_GRAPH = GRAPH + "remote-dataset"
+_MEMBER = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#member")
 #: A graph no store holds: sent as the one named (or default) graph of an empty side of a
 #: dataset, since a store given no ``named-graph-uri`` falls back to all of its graphs (Virtuoso).
 _NO_GRAPH = GRAPH + "none"
@@ -336,6 +340,14 @@ class RemoteEngine:
             self._graphs = None
 
     def _read_graphs(self) -> tuple[str, ...]:
+        listed = self._post(
+            f"SELECT ?g WHERE {{ GRAPH <{DATASET_GRAPH}> {{ <{DATASET_GRAPH}> <{_MEMBER.value}> ?g }} }}",
+            None,
+            None,
+            None,
+            "select",
+        )
+        members = {r[0].value for r in listed.rows if isinstance(r[0], ox.NamedNode)}
         # ``GRAPH ?g {}`` lists graphs without reading their triples (Oxigraph); Virtuoso
         # answers it with one unbound row, so there the graphs are found through their triples.
         found: set[str] = set()
@@ -346,16 +358,18 @@ class RemoteEngine:
                 found = {r[0].value for r in answer.rows if r[0] is not None}
             self._empty_graph_pattern_works = works
         if not self._empty_graph_pattern_works:
+            listed_too = "".join(f" || ?g = <{g}>" for g in sorted(members))
             answer = self._post(
                 "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-                f'FILTER(STRSTARTS(STR(?g), "{DATASET_NAMESPACE}")) }}',
+                f'FILTER(STRSTARTS(STR(?g), "{DATASET_NAMESPACE}"){listed_too}) }}',
                 None,
                 None,
                 None,
                 "select",
             )
             found = {r[0].value for r in answer.rows if r[0] is not None}
-        return tuple(sorted(g for g in found if g.startswith(DATASET_NAMESPACE)))
+        ours = (g for g in found if g.startswith(DATASET_NAMESPACE) or g in members)
+        return tuple(sorted(g for g in ours if g != DATASET_GRAPH))
 
     def _dataset(
         self,
@@ -389,6 +403,10 @@ class RemoteEngine:
             name = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
             by_graph.setdefault(name, []).append(ox.Triple(q.subject, q.predicate, q.object))
         auth = store_auth()
+        listing = ox.NamedNode(DATASET_GRAPH)
+        by_graph[DATASET_GRAPH] = [
+            ox.Triple(listing, _MEMBER, ox.NamedNode(g)) for g in sorted(by_graph) if g
+        ]
         for graph, triples in by_graph.items():
             body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
             params = {"graph": graph} if graph else {"default": ""}
@@ -425,9 +443,18 @@ class RemoteEngine:
     ) -> QueryResult:
         shape = inspect_sparql(sparql)
         sparql = bind(sparql, substitutions)
-        default_graphs, named_graphs = self._dataset(
-            sparql, shape.has_dataset_clause, default_graphs, named_graphs
-        )
+        has_clause = shape.has_dataset_clause
+        if has_clause and default_graphs is None and named_graphs is None:
+            # The query's FROM / FROM NAMED become the protocol dataset, confined to our graphs
+            # like any other (a store would read any of its graphs, its system graphs too).
+            from ._bounded import split_dataset_clauses
+
+            blanked, from_default, from_named = split_dataset_clauses(sparql)
+            if all(iri.startswith("<") for iri in (*from_default, *from_named)):
+                sparql, has_clause = blanked, False
+                default_graphs = [iri[1:-1] for iri in from_default]
+                named_graphs = [iri[1:-1] for iri in from_named]
+        default_graphs, named_graphs = self._dataset(sparql, has_clause, default_graphs, named_graphs)
         # Our prefixes go after the opening BASE declarations, on the same line, so the store's
         # line numbers stay the user's; the columns of that line are put back in errors.
         head, start = _opening_base(sparql)

@@ -193,6 +193,18 @@ def test_the_dataset_is_the_union_of_our_graphs_only(
         headers={"Accept": "text/csv"},
     )
     assert picked.status_code == 200 and picked.text.strip() == "g"  # no named graph was asked for
+    # A FROM clause picks among our graphs only (the CLI and REST routes call the engine directly).
+    only = remote.query(f"SELECT DISTINCT ?g FROM <{GRAPH}ontology> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}")
+    assert only.rows == []
+    system = "<http://www.openlinksw.com/schemas/virtrdf#>"
+    assert (
+        remote.query(
+            f"ASK FROM {system} FROM NAMED {system} {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} }} }}"
+        ).boolean
+        is False
+    )
+    mine = remote.query(f"SELECT (COUNT(*) AS ?n) FROM <{GRAPH}ontology> WHERE {{ ?s ?p ?o }}").rows[0][0]
+    assert int(mine.value) == oxigraph_kg.graph_counts()[GRAPH + "ontology"]  # type: ignore[union-attr]
 
 
 # -- truncation ---------------------------------------------------------------------------
