@@ -264,6 +264,8 @@ _VIRTUOSO_ECHO = re.compile(r"\s*SPARQL query:.*\Z", re.DOTALL)
 _PREFIX_DECLS = {p: re.compile(re.escape(p) + ":") for p in PREFIXES}
 #: Seconds between our time limit and the one we give the store (see ``_post``).
 STORE_GRACE = 1.0
+#: Seconds one graph's upload (``--load-remote``) may take.
+UPLOAD_TIMEOUT = 600.0
 #: Rows per page when reading a whole store (``mlkg export``): below any store's usual cap.
 EXPORT_PAGE = 5000
 
@@ -272,10 +274,11 @@ class RemoteEngine:
     """Any SPARQL 1.1 endpoint over HTTP: the path for graphs that outgrow one machine.
 
     Tested against Oxigraph server and Virtuoso 7.2. The dataset is the store's named graphs
-    under :data:`DATASET_NAMESPACE`, read again when older than ``refresh`` seconds; every
-    re-read moves :attr:`generation` on, which tells the caches above (name index, memos) to
-    start again. ``timeout`` bounds a whole query: it is passed to the store (Virtuoso's
-    ``timeout`` parameter) and the connection is closed when it is reached.
+    under :data:`DATASET_NAMESPACE` and those :data:`DATASET_GRAPH` lists, read again when
+    older than ``refresh`` seconds; every re-read moves :attr:`generation` on, which tells the
+    caches above (name index, memos) to start again. ``timeout`` bounds a whole query: the store
+    is given it less :data:`STORE_GRACE` (Virtuoso's ``timeout`` parameter) and the connection
+    is closed :data:`STORE_GRACE` past it.
     """
 
     name: ClassVar[str] = "remote"
@@ -417,6 +420,7 @@ class RemoteEngine:
                 content=body,
                 headers={"Content-Type": "application/n-triples"},
                 auth=auth,
+                limit=UPLOAD_TIMEOUT,
             )
             if response.status_code >= 300:
                 hint = (
@@ -579,14 +583,16 @@ class RemoteEngine:
             result = replace(result, truncated=True, truncation=Truncation(row_limit=cap))
         return result
 
-    def _send(self, method: str, url: str, **kwargs: Any) -> _Reply:
-        """One request, read in full within ``timeout`` seconds or closed at the limit."""
+    def _send(self, method: str, url: str, *, limit: float | None = None, **kwargs: Any) -> _Reply:
+        """One request, read in full within ``limit`` seconds (default: the query time limit
+        and :data:`STORE_GRACE`) or closed then."""
         import httpx
 
-        deadline = time.monotonic() + self.timeout + STORE_GRACE
+        limit = self.timeout + STORE_GRACE if limit is None else limit
+        deadline = time.monotonic() + limit
         self.requests += 1
         try:
-            with self._client.stream(method, url, **kwargs) as response:
+            with self._client.stream(method, url, timeout=limit, **kwargs) as response:
                 chunks = []
                 for chunk in response.iter_bytes():
                     chunks.append(chunk)
@@ -594,6 +600,8 @@ class RemoteEngine:
                         raise httpx.ReadTimeout("the time limit passed while reading the answer")
                 return _Reply(response.status_code, response.headers, b"".join(chunks))
         except httpx.TimeoutException:
+            if method != "POST":
+                raise EngineUnavailable(f"the store at {url} did not answer within {limit:g} s") from None
             raise QueryTimeout(self.timeout) from None
         except httpx.HTTPError as err:
             raise EngineUnavailable(
