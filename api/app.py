@@ -84,6 +84,8 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
 
     @app.exception_handler(EngineUnavailable)
     async def _unavailable(_: Request, err: EngineUnavailable) -> PlainTextResponse:
+        if not err.transient:  # the remote store failed on the query: a bad gateway, not busy
+            return PlainTextResponse(str(err), status_code=502)
         return PlainTextResponse(str(err), status_code=503, headers={"Retry-After": "5"})
 
     @app.exception_handler(MlkgError)

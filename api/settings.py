@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     engine: EngineName = "oxigraph"
     endpoint: str | None = Field(None, description="remote engine: the SPARQL query URL")
     load_remote: bool = Field(False, description="remote engine: upload the data at start")
+    store_url: str | None = Field(None, description="remote engine: Graph Store URL for load_remote")
     store_path: str | None = Field(None, description="oxigraph engine: on-disk store directory")
     data: list[str] = Field(default_factory=list, description="extra RDF files to load")
     host: str = "127.0.0.1"
@@ -88,6 +89,7 @@ class Settings(BaseSettings):
             store_path=self.store_path,
             endpoint=self.endpoint,
             load_remote=self.load_remote,
+            store_url=self.store_url,
             allowed_service_hosts=tuple(self.allowed_service_hosts),
             remote_timeout=self.query_timeout,
         )

@@ -255,6 +255,9 @@ class EntityFacts:
 
 _OUT = "SELECT ?e ?p ?o ?g WHERE { GRAPH ?g { ?e ?p ?o } }"
 _IN = "SELECT ?e ?s ?p ?g WHERE { GRAPH ?g { ?s ?p ?e } }"
+#: Nodes an answer will read, fetched with their statements at once on the remote engine.
+_AROUND = "{ ?root ?q ?e } UNION { ?e ?q ?root }"
+_EVENTS_AND_SOURCES = "?e a mlkg:Event . } UNION { ?ev a mlkg:Event ; prov:wasDerivedFrom ?e ."
 _CORRESPONDENCES = """SELECT ?tool ?c ?other WHERE {
   ?c a mlkg:Correspondence ; mlkg:tool ?tool ; mlkg:tool ?other . FILTER(?other != ?tool) }"""
 _SAME_FUNCTION = """SELECT ?tool ?other ?f WHERE {
@@ -278,6 +281,24 @@ class _Reader:
             seen = {(r["p"].value, r["o"], r["g"].value) for r in rows}
             self._out[iri] = sorted(seen, key=lambda t: (t[0], str(t[1]), t[2]))
         return self._out[iri]
+
+    def prefetch(self, nodes: str, root: str | None = None) -> None:
+        """On the remote engine, fetch the statements of every IRI ``?e`` the group pattern
+        ``nodes`` finds (``?root`` bound to ``root``) in one round trip, not one per node."""
+        if self.kg.config.engine != "remote":
+            return
+        query = (
+            f"SELECT ?e ?p ?o ?g WHERE {{ {{ {nodes} }} FILTER(isIRI(?e)) "
+            "OPTIONAL { GRAPH ?g { ?e ?p ?o } } }"
+        )
+        bindings = {"root": ox.NamedNode(root)} if root else None
+        found: dict[str, set[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal, str]]] = defaultdict(set)
+        for r in self.kg.query(query, bindings=bindings).bindings():
+            statements = found[r["e"].value]
+            if "p" in r:
+                statements.add((r["p"].value, r["o"], r["g"].value))
+        for node, statements in found.items():
+            self._out.setdefault(node, sorted(statements, key=lambda t: (t[0], str(t[1]), t[2])))
 
     def values(self, iri: str, predicate: str, *, asserted: bool = False) -> list[str]:
         found = {
@@ -415,6 +436,7 @@ def counterparts(
 def _counterparts(kg: KnowledgeGraph, entity: EntityRef, to: str | None) -> CounterpartAnswer:
     reader = _Reader(kg)
     iri = entity.iri
+    reader.prefetch(_AROUND, iri)
     lineage = reader.successors(iri)
     tool = ToolRef(
         id=entity.id,
@@ -733,6 +755,7 @@ def timeline(kg: KnowledgeGraph, *, about: str | None = None) -> tuple[TimelineE
 
 def _timeline(kg: KnowledgeGraph, about: str | None) -> tuple[TimelineEvent, ...]:
     reader = _Reader(kg)
+    reader.prefetch(_EVENTS_AND_SOURCES)
     events = sorted({row["ev"].value for row in kg.query(_EVENTS).bindings()})
     nested: dict[str, list[CorrectionRef]] = defaultdict(list)
     top: list[str] = []
@@ -785,6 +808,7 @@ def entity_facts(kg: KnowledgeGraph, entity: EntityRef) -> EntityFacts:
 def _entity_facts(kg: KnowledgeGraph, entity: EntityRef) -> EntityFacts:
     reader = _Reader(kg)
     iri = entity.iri
+    reader.prefetch(_AROUND, iri)
     dates: list[Fact] = []
     agents: list[Fact] = []
     related: list[Fact] = []

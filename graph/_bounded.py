@@ -65,6 +65,7 @@ from ._errors import (
     QuerySyntaxError,
     QueryTimeout,
     QueryTooLarge,
+    StoreFailed,
     UnsupportedFormat,
 )
 from ._memo import LruCache
@@ -89,7 +90,15 @@ _LINE = re.compile(r"line \d+")
 _ABSOLUTE = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:[^<>\s]*>$")  # written in full, not relative
 _ERRORS: dict[str, type[MlkgError]] = {
     cls.__name__: cls
-    for cls in (QueryError, QueryRefused, QueryTooLarge, UnsupportedFormat, EngineUnavailable, MlkgError)
+    for cls in (
+        QueryError,
+        QueryRefused,
+        QueryTooLarge,
+        UnsupportedFormat,
+        EngineUnavailable,
+        StoreFailed,
+        MlkgError,
+    )
 }
 
 
@@ -600,6 +609,8 @@ class BoundedQueryRunner:
             if base_iri is not None and reply.error == "QuerySyntaxError" and reply.line:
                 line = reply.line - 1  # the BASE line we put first is not the user's
                 reply = replace(reply, message=_LINE.sub(f"line {line}", reply.message, count=1), line=line)
+            if reply.error == "QueryTimeout":  # the remote engine's own limit (in process)
+                raise QueryTimeout(self.timeout)
             _raise_error(reply)
         answer = BoundedAnswer(body=reply.body, kind=reply.kind, truncation=reply.truncation)
         if len(answer.body) <= _CACHE_MAX_BODY:

@@ -130,3 +130,12 @@ class UnsupportedFormat(MlkgError):
 
 class EngineUnavailable(MlkgError):
     """The query engine (e.g. a remote SPARQL endpoint) cannot be reached right now."""
+
+    #: Whether asking again later may work (unreachable, busy); False for :class:`StoreFailed`.
+    transient: bool = True
+
+
+class StoreFailed(EngineUnavailable):
+    """A remote store failed on the query (its own error, e.g. HTTP 500): asking again will not help."""
+
+    transient = False

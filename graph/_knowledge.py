@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
-from mlkg.ontology import ENT, ONTOLOGY_GRAPH, PREFIXES
+from mlkg.ontology import ENT, GRAPH, ONTOLOGY_GRAPH, PREFIXES
 
 from ._engines import Engine, OxigraphEngine, RdflibEngine, RemoteEngine, oxigraph_syntax_error, quads_of
 from ._errors import MlkgError, QueryRefused, QueryTooLarge, ValidationError, Violation
@@ -57,6 +57,10 @@ class GraphConfig:
     allowed_service_hosts: tuple[str, ...] = ()
     """Hosts SERVICE may call; empty means no outbound request from any query."""
     remote_timeout: float = 30.0
+    store_url: str | None = None
+    """Graph Store Protocol URL for ``load_remote`` (default: ``/store`` beside the endpoint)."""
+    remote_refresh: float = 5.0
+    """Seconds a remote store's graph list (and what is built from it) is used before re-reading."""
 
 
 @dataclass(frozen=True)
@@ -156,13 +160,22 @@ class KnowledgeGraph:
     def _open_remote(cls, config: GraphConfig, validate: bool) -> KnowledgeGraph:
         if not config.endpoint:
             raise MlkgError("the remote engine needs --endpoint URL (or MLKG_ENDPOINT)")
-        engine = RemoteEngine(config.endpoint, timeout=config.remote_timeout)
+        engine = RemoteEngine(
+            config.endpoint,
+            timeout=config.remote_timeout,
+            store_url=config.store_url,
+            refresh=config.remote_refresh,
+        )
         files: list[SourceFile] = []
         if config.load_remote:
             files = discover(config.data, shipped=config.shipped)
             engine.upload(cls._build(files, validate))
-        else:
-            engine.named_graphs()  # fail now, clearly, if the endpoint is not there
+        if not engine.named_graphs():  # fail now, clearly, if the endpoint is not there or empty
+            raise MlkgError(
+                f"the store at {config.endpoint} holds no mlkg graphs (named under {GRAPH}): load "
+                "them with --load-remote, or the output of `mlkg export --format nquads` with the "
+                "store's own loader"
+            )
         return cls(engine, config, files)
 
     # -- querying ------------------------------------------------------------------------

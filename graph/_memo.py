@@ -1,4 +1,4 @@
-"""Answers worked out once: the embedded engines' data cannot change once loaded."""
+"""Answers worked out once per data generation (the embedded engines' data never changes)."""
 
 from __future__ import annotations
 
@@ -68,15 +68,16 @@ class LruCache(Generic[_V]):
                     self.weight -= self._weigh(dropped)
 
 
-_MEMOS: weakref.WeakKeyDictionary[KnowledgeGraph, LruCache[object]] = weakref.WeakKeyDictionary()
+_MEMOS: weakref.WeakKeyDictionary[KnowledgeGraph, tuple[int, LruCache[object]]] = weakref.WeakKeyDictionary()
 _MEMOS_LOCK = threading.Lock()
 
 
 def remember(kg: KnowledgeGraph, key: Hashable, build: Callable[[], _T]) -> _T:
-    """``build()``, worked out once per graph and ``key`` and kept while the graph lives.
+    """``build()``, worked out once per graph, data generation and ``key``.
 
-    Only for the embedded engines, whose data is fixed once loaded; a remote store may change
-    under us, so there ``build()`` runs every time. What is kept must not be changed by its
+    The embedded engines' data is fixed once loaded (one generation); a remote store's
+    generation moves on each time its dataset is read again (see ``RemoteEngine.refresh``),
+    and what was kept for an older one is dropped. What is kept must not be changed by its
     users (frozen dataclasses, tuples, a frozen networkx graph). ``build()`` must not answer
     None (None means "not kept").
 
@@ -85,12 +86,12 @@ def remember(kg: KnowledgeGraph, key: Hashable, build: Callable[[], _T]) -> _T:
     >>> remember(kg, "answer", lambda: 42), remember(kg, "answer", lambda: 0)
     (42, 42)
     """
-    if kg.config.engine == "remote":
-        return build()
+    generation = kg.engine.generation
     with _MEMOS_LOCK:
-        memo = _MEMOS.get(kg)
-        if memo is None:
-            memo = _MEMOS[kg] = LruCache(MEMO_SIZE)
+        entry = _MEMOS.get(kg)
+        if entry is None or entry[0] != generation:
+            entry = _MEMOS[kg] = (generation, LruCache(MEMO_SIZE))
+    memo = entry[1]
     value = memo.get(key)
     if value is None:
         value = build()

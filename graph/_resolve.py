@@ -207,20 +207,21 @@ class NameIndex:
         return tuple(self.entities[i] for i in sorted(set(iris), key=self.sort_key))
 
 
-_INDEXES: weakref.WeakKeyDictionary[KnowledgeGraph, NameIndex] = weakref.WeakKeyDictionary()
+_INDEXES: weakref.WeakKeyDictionary[KnowledgeGraph, tuple[int, NameIndex]] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 
 
 def name_index(kg: KnowledgeGraph) -> NameIndex:
-    """The name index of ``kg``, built on first use and kept for the graph's lifetime."""
-    index = _INDEXES.get(kg)
-    if index is None:
+    """The name index of ``kg``, built on first use and again when its data generation moves on
+    (a remote store's dataset is read again every few seconds; the embedded engines' never)."""
+    generation = kg.engine.generation
+    entry = _INDEXES.get(kg)
+    if entry is None or entry[0] != generation:
         with _LOCK:
-            index = _INDEXES.get(kg)
-            if index is None:
-                index = _build_index(kg)
-                _INDEXES[kg] = index
-    return index
+            entry = _INDEXES.get(kg)
+            if entry is None or entry[0] != generation:
+                entry = _INDEXES[kg] = (generation, _build_index(kg))
+    return entry[1]
 
 
 _LABELS_QUERY = f"""SELECT ?e ?pref ?alt WHERE {{

@@ -16,6 +16,7 @@ import httpx
 import pytest
 from browser import CHROMIUM, Browser, RecordedPage
 from fastapi.testclient import TestClient
+from stores import VIRTUOSO_BIN, VirtuosoServer
 
 from mlkg.api.app import create_app
 from mlkg.api.settings import Settings
@@ -54,6 +55,21 @@ class OxigraphServer:
     def query_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/query"
 
+    @property
+    def store_url(self) -> str:
+        """The Graph Store Protocol endpoint (no authentication)."""
+        return f"http://127.0.0.1:{self.port}/store"
+
+    def put(self, graph: str, turtle: str) -> None:
+        """Replace ``graph`` on the store, as another program changing it would."""
+        headers = {"Content-Type": "text/turtle"}
+        httpx.put(
+            self.store_url, params={"graph": graph}, content=turtle.encode(), headers=headers
+        ).raise_for_status()
+
+    def delete(self, graph: str) -> None:
+        httpx.delete(self.store_url, params={"graph": graph}).raise_for_status()
+
     def start(self) -> None:
         self.process = subprocess.Popen(
             [
@@ -63,6 +79,8 @@ class OxigraphServer:
                 str(self.location),
                 "--bind",
                 f"127.0.0.1:{self.port}",
+                "--timeout-s",  # the store stops a query we gave up on (as the README advises)
+                "5",
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -92,6 +110,17 @@ class OxigraphServer:
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
     server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-store"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+    """A private Virtuoso (Debian's virtuoso-opensource-7) on free ports, stopped at the end."""
+    if not Path(VIRTUOSO_BIN).exists():
+        pytest.fail(f"{VIRTUOSO_BIN} is missing: install Debian's virtuoso-opensource-7 (.ci/run does)")
+    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"), free_port(), free_port())
     server.start()
     yield server
     server.stop()

@@ -28,7 +28,16 @@ def add_graph_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--load-remote",
         action="store_true",
-        help="remote engine: upload the data into the endpoint first (Graph Store Protocol)",
+        help="remote engine: upload the data (inferred graph included) into the store first, "
+        "with the Graph Store Protocol; credentials from $MLKG_STORE_USER, $MLKG_STORE_PASSWORD "
+        "and $MLKG_STORE_AUTH (basic or digest)",
+    )
+    group.add_argument(
+        "--store-url",
+        default=os.environ.get("MLKG_STORE_URL"),
+        help="remote engine: Graph Store Protocol URL for --load-remote (default: $MLKG_STORE_URL, "
+        "else /store beside the endpoint, as Oxigraph server has it; Virtuoso's is "
+        "/sparql-graph-crud-auth)",
     )
     group.add_argument(
         "--store-path",
@@ -55,6 +64,7 @@ def settings_for(args: argparse.Namespace, **options: object) -> Settings:
         "engine": args.engine,
         "endpoint": args.endpoint,
         "load_remote": args.load_remote or None,
+        "store_url": args.store_url,
         "store_path": args.store_path,
         **options,
     }
@@ -80,5 +90,6 @@ def open_graph(
         store_path=args.store_path,
         endpoint=args.endpoint,
         load_remote=args.load_remote,
+        store_url=args.store_url,
     )
     return KnowledgeGraph.open(config, validate=validate)

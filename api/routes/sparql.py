@@ -435,6 +435,8 @@ async def _run(
     except (QueryTimeout, QueryAborted) as err:
         return _plain(503, str(err))
     except EngineUnavailable as err:
+        if not err.transient:  # the remote store failed on the query: a bad gateway, not busy
+            return _plain(502, str(err))
         return _plain(503, str(err), {"Retry-After": "5"})
     except MlkgError as err:
         return _plain(400, str(err))
