@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +113,7 @@ def validate_store(store: ox.Store, graph_files: Mapping[str, str]) -> list[Viol
         data = {"default_graph": [ox.DefaultGraph(), *graphs]}
     shapes = ox.Store()
     shapes.load(path=str(SHAPES_PATH), format=ox.RdfFormat.TURTLE)
-    found = _core_violations(store, shapes, data) + _sparql_violations(store, shapes, data)
+    found = _all_violations(store, shapes, data)
     owners = _owners(store, {focus for focus, _, _ in found}, graph_files)
     fallback = graph_files.get(ONTOLOGY_GRAPH, "ontology")
     violations = {
@@ -156,20 +156,64 @@ def _select(store: ox.Store, query: str, **options: Any) -> ox.QuerySolutions:
 
 
 def _core_violations(store: ox.Store, shapes: ox.Store, data: dict[str, Any]) -> Found:
-    """The core constraints, each as queries over all focus nodes (:mod:`._shacl_core`)."""
+    """The core constraints alone (the tests hold them to pyshacl's)."""
     from ._shacl_core import core_checks
 
-    def select(query: str) -> ox.QuerySolutions:
-        return _select(store, query, **data)
+    checks = core_checks(shapes, lambda query: _select(store, query, **data))
+    queries = _queries(checks)
+    answers = dict(zip(queries, _in_threads(_runner(store, data), queries), strict=True))
+    return _core_found(store, checks, answers, data)
 
-    checks = core_checks(shapes, select)  # every query built (or refused) before any runs
 
-    def run(check: Any) -> Found:
-        return [
-            (row["this"], check.path, check.message) for row in select(check.query) if row["this"] is not None
-        ]
+def _queries(checks: Sequence[Any]) -> list[str]:
+    return list(dict.fromkeys(check.query for check in checks))
 
-    return [hit for hits in _in_threads(run, checks) for hit in hits]
+
+Answer = tuple[set[str], list[ox.QuerySolution]]  # the variables, the rows binding ?this
+
+
+def _runner(store: ox.Store, data: dict[str, Any], **options: Any) -> Callable[[str], Answer]:
+    def run(query: str) -> Answer:
+        results = _select(store, query, **options, **data)
+        return {v.value for v in results.variables}, [row for row in results if row["this"] is not None]
+
+    return run
+
+
+def _core_found(
+    store: ox.Store, checks: Sequence[Any], answers: Mapping[str, Answer], data: dict[str, Any]
+) -> Found:
+    """Each check's answers as (focus, path, message); candidates kept only if focus nodes."""
+    out: Found = []
+    for check in checks:
+        rows = answers[check.query][1]
+        if not rows:
+            continue
+        if check.focus is not None:
+            rows = [
+                r
+                for r in rows
+                if r["this"] in _focus_among(store, check.focus, {r["this"] for r in rows}, data)
+            ]
+        for row in rows:
+            path, message = check.outcomes[int(row["_k"].value) if len(check.outcomes) > 1 else 0]
+            out.append((row["this"], path, message))
+    return out
+
+
+def _focus_among(store: ox.Store, focus: str, terms: set[Term], data: dict[str, Any]) -> set[Term]:
+    """Which of ``terms`` the ``focus`` pattern (binding ?this) holds for."""
+    found: set[Term] = set()
+    listed = [t for t in terms if not isinstance(t, ox.BlankNode)]  # VALUES takes no blank node
+    if listed:
+        values = " ".join(str(t) for t in listed)
+        query = f"SELECT DISTINCT ?this WHERE {{ VALUES ?this {{ {values} }} {{ {focus} }} }}"
+        found.update(r["this"] for r in _select(store, query, **data))
+    for blank in terms - set(listed):
+        query = f"SELECT ?this WHERE {{ {focus} }} LIMIT 1"
+        if any(True for _ in _select(store, query, substitutions={ox.Variable("this"): blank}, **data)):
+            found.add(blank)
+    return found
 
 
 def _in_threads(work: Any, items: Sequence[Any]) -> list[Any]:
@@ -181,8 +225,28 @@ def _in_threads(work: Any, items: Sequence[Any]) -> list[Any]:
         return list(pool.map(work, items))
 
 
-def _sparql_violations(store: ox.Store, shapes: ox.Store, data: dict[str, Any]) -> Found:
-    constraints = []
+def _all_violations(store: ox.Store, shapes: ox.Store, data: dict[str, Any]) -> Found:
+    """Core and SHACL-SPARQL constraints, every query on one pool of two threads."""
+    from ._shacl_core import core_checks
+
+    checks = core_checks(shapes, lambda query: _select(store, query, **data))  # or refused, before any runs
+    constraints = _sparql_constraints(shapes)
+    core = _queries(checks)
+    jobs: list[tuple[str, dict[str, str]]] = [(q, {}) for q in core] + [(c[1], c[3]) for c in constraints]
+
+    def run(job: tuple[str, dict[str, str]]) -> Answer:
+        query, prefixes = job
+        return _runner(store, data, prefixes=prefixes)(query)
+
+    answers = _in_threads(run, jobs)
+    found = _core_found(store, checks, dict(zip(core, answers[: len(core)], strict=True)), data)
+    return found + _sparql_found(store, shapes, constraints, answers[len(core) :], data)
+
+
+def _sparql_constraints(shapes: ox.Store) -> list[tuple[Any, str, Any, dict[str, str]]]:
+    """(shape, query with $this left free, message, prefixes) of every sh:sparql constraint:
+    one evaluation yields the rows of every focus node at once."""
+    out = []
     for row in _select(shapes, _SPARQL_CONSTRAINTS):
         prefixes = {
             str(p["prefix"].value): str(p["namespace"].value)
@@ -190,18 +254,26 @@ def _sparql_violations(store: ox.Store, shapes: ox.Store, data: dict[str, Any]) 
                 shapes, _PREFIX_DECLARATIONS, substitutions={ox.Variable("constraint"): row["constraint"]}
             )
         }
-        constraints.append((row["shape"], row["select"].value, row["message"], prefixes))
+        out.append((row["shape"], row["select"].value.replace("$this", "?this"), row["message"], prefixes))
+    return out
 
-    def run(constraint: tuple[Any, str, Any, dict[str, str]]) -> tuple[Any, Any, list[Any], set[str]]:
-        shape, select, message, prefixes = constraint
-        # $this left free: one evaluation yields the rows of every focus node at once.
-        results = _select(store, select.replace("$this", "?this"), prefixes=prefixes, **data)
-        names = {v.value for v in results.variables}
-        return shape, message, [hit for hit in results if hit["this"] is not None], names
 
+def _sparql_violations(store: ox.Store, shapes: ox.Store, data: dict[str, Any]) -> Found:
+    constraints = _sparql_constraints(shapes)
+    answers = [_runner(store, data, prefixes=c[3])(c[1]) for c in constraints]
+    return _sparql_found(store, shapes, constraints, answers, data)
+
+
+def _sparql_found(
+    store: ox.Store,
+    shapes: ox.Store,
+    constraints: Sequence[tuple[Any, str, Any, dict[str, str]]],
+    answers: Sequence[Answer],
+    data: dict[str, Any],
+) -> Found:
     out: Found = []
     focus_of: dict[Any, set[Term]] = {}
-    for shape, message, hits, names in _in_threads(run, constraints):
+    for (shape, _query, message, _prefixes), (names, hits) in zip(constraints, answers, strict=True):
         if hits and shape not in focus_of:  # focus nodes worked out only for a shape with answers
             focus_of[shape] = _focus_nodes(store, shapes, shape, data)
         for hit in hits:
