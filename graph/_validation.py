@@ -107,10 +107,19 @@ def validate_store(store: ox.Store, graph_files: Mapping[str, str]) -> list[Viol
     graphs = [
         g for g in store.named_graphs() if not (isinstance(g, ox.NamedNode) and g.value == INFERRED_GRAPH)
     ]
-    if len(graphs) == sum(1 for _ in store.named_graphs()) and not _has_default_graph(store):
-        data: dict[str, Any] = {"use_default_graph_as_union": True}  # the fast path: nothing to leave out
-    else:
-        data = {"default_graph": [ox.DefaultGraph(), *graphs]}
+    data: dict[str, Any] = {"use_default_graph_as_union": True}
+    if len(graphs) < sum(1 for _ in store.named_graphs()) or _has_default_graph(store):
+        # Something to leave out (the inferred graph) or to take in (the default graph): copy the
+        # asserted quads to a store of their own, as the queries' union of named graphs. A
+        # dataset listing the graphs instead costs every lookup once per graph: 3x the time.
+        asserted = ox.Store()
+        for graph in [ox.DefaultGraph(), *graphs]:
+            name = graph if isinstance(graph, ox.NamedNode | ox.BlankNode) else ox.NamedNode(_DEFAULT_GRAPH)
+            asserted.bulk_extend(
+                ox.Quad(q.subject, q.predicate, q.object, name)
+                for q in store.quads_for_pattern(None, None, None, graph)
+            )
+        store = asserted
     shapes = ox.Store()
     shapes.load(path=str(SHAPES_PATH), format=ox.RdfFormat.TURTLE)
     found = _all_violations(store, shapes, data)
@@ -121,6 +130,9 @@ def validate_store(store: ox.Store, graph_files: Mapping[str, str]) -> list[Viol
         for focus, path, message in found
     }
     return sorted(violations, key=lambda v: (v.file, v.focus_node, v.path or "", v.message))
+
+
+_DEFAULT_GRAPH = "urn:x-mlkg:default-graph"  # the default graph's quads, in a copy
 
 
 def _has_default_graph(store: ox.Store) -> bool:
@@ -138,6 +150,7 @@ def _owners(store: ox.Store, nodes: set[Term], graph_files: Mapping[str, str]) -
         graphs = set()
         for quad in store.quads_for_pattern(node, None, None, None):
             graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+            graph = "" if graph == _DEFAULT_GRAPH else graph
             if graph not in (INFERRED_GRAPH, ONTOLOGY_GRAPH):
                 graphs.add(graph)
         if graphs:
