@@ -108,19 +108,21 @@ def markdown(results: dict[str, Any]) -> str:
     lines += [
         "## Scaling with graph size (in process, fresh process per cell)",
         "",
-        "| size | engine | triples loaded | load s | RSS MB | peak RSS MB | counterpart p50 ms (SPARQL) "
-        "| counterpart p50 ms (bound ?tool) | counterparts() p50 ms | mix p50 ms | aggregate p50 ms |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| size | engine | triples loaded | load s | validation s | serve-ready s | RSS MB | peak RSS MB "
+        "| counterpart p50 ms (SPARQL) | counterpart p50 ms (bound ?tool) | counterparts() p50 ms "
+        "| mix p50 ms | aggregate p50 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in scaling["rows"]:
         if "load_s" not in row:
             lines.append(
                 f"| {row['size']:,} | {row['engine']} | {row.get('skipped') or row.get('error')} "
-                "| | | | | | | | |"
+                "| | | | | | | | | | |"
             )
             continue
         lines.append(
             f"| {row['size']:,} | {row['engine']} | {row['triples']:,} | {_f(row['load_s'], 2)} | "
+            f"{_f(row.get('validation_s'), 2)} | {_f(row.get('serve_ready_s'), 2)} | "
             f"{_f(row['rss_mb'], 0)} | {_f(row['peak_rss_mb'], 0)} | {_f(row['counterpart_p50_ms'], 2)} | "
             f"{_f(row.get('counterpart_bound_p50_ms'), 2)} | "
             f"{_f(row.get('counterpart_service_p50_ms'), 2)} | "

@@ -126,11 +126,11 @@ class KnowledgeGraph:
     def _build(files: Sequence[SourceFile], validate: bool) -> ox.Store:
         store = load_files(files)  # parse errors are raised here, with file, line and column
         if validate:
-            from ._validation import known_to_conform, remember_conforming, validate_files_isolated
+            from ._validation import known_to_conform, remember_conforming, validate_loaded
 
             # The same bytes under the same shapes conformed before: the verdict is known.
             if not known_to_conform(files):
-                violations = validate_files_isolated(files)  # its memory goes back to the OS after
+                violations = validate_loaded(store, files)  # before inference: the asserted data
                 if violations:
                     raise ValidationError(violations)
                 remember_conforming(files)
@@ -302,8 +302,11 @@ class KnowledgeGraph:
         """SHACL violations of the loaded data; [] when it conforms."""
         from ._validation import validate_store
 
-        store = ox.Store()
-        store.extend(self.quads())
+        if isinstance(self.engine, OxigraphEngine):
+            store = self.engine.store  # read in place: the inferred graph is left out there
+        else:
+            store = ox.Store()
+            store.extend(self.quads())
         return validate_store(store, {f.graph: str(f.path) for f in self.files})
 
     def close(self) -> None:

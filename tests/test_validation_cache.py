@@ -39,13 +39,13 @@ def test_a_conforming_dataset_is_validated_once(tmp_path: Path, monkeypatch: pyt
     assert validation.known_to_conform(files)
 
     calls: list[int] = []
-    real = validation.validate_files_isolated
+    real = validation.validate_loaded
 
-    def counted(given: object) -> object:
+    def counted(store: object, given: object) -> object:
         calls.append(1)
-        return real(given)  # type: ignore[arg-type]
+        return real(store, given)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(validation, "validate_files_isolated", counted)
+    monkeypatch.setattr(validation, "validate_loaded", counted)
     KnowledgeGraph.open(data=(str(extra),), validate=True).close()
     assert calls == [], "an unchanged, conforming dataset was validated again"
 
