@@ -174,6 +174,7 @@ def _ecosystem(index: int, rng: random.Random) -> Iterator[tuple[str, str, str]]
             pref = f"{name} {suffix}" + (f" {variant + 1}" if variant else "")
             yield from entity(tool, cls, pref, f"Synthetic {function} tool of the {name} ecosystem.")
             yield _iri(tool), _iri(MLKG + "ecosystem"), _iri(fw)
+            yield _iri(tool), _iri(MLKG + "status"), _iri(MLKG + "Active")  # a tool's status is required
             yield _iri(tool), _iri(MLKG + "function"), _iri(FN + function)
             yield _iri(tool), _iri(MLKG + "developedBy"), _iri(org if variant == 0 else lab)
             yield _iri(tool), _iri(SCHEMA + "author"), _iri(people[rng.randrange(PEOPLE)])

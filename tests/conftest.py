@@ -107,8 +107,10 @@ class OxigraphServer:
                 self.process.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    # One per test module: a query an earlier module gave up on may still be running on the
+    # store (Oxigraph 0.5 does not stop every abandoned query), and must not slow later ones.
     server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-store"))
     server.start()
     yield server
