@@ -4,7 +4,6 @@ PREFIX block the endpoint predeclares anyway. Display only; nothing here changes
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -12,6 +11,7 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from mlkg.ontology import MLKG, ONTOLOGY_PATH, OWL, PREFIXES, RDF, RDFS, SCHEMA, SKOS
+from mlkg.viz import safe_json
 
 _LABEL = (RDFS + "label", SKOS + "prefLabel")
 _CLASS_TYPES = {OWL + "Class", RDFS + "Class"}
@@ -130,8 +130,7 @@ def type_labels_json() -> str:
         for iri, term in ontology_terms().items()
         if term.kind == "class" and iri.startswith(MLKG)
     }
-    text = json.dumps(labels, sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return safe_json(dict(sorted(labels.items())))
 
 
 def compact(iri: str) -> str:

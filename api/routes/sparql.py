@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -54,6 +53,7 @@ from mlkg.graph._knowledge import READ_ONLY
 from mlkg.graph._results import ResultKind, serialize_triples
 from mlkg.graph._sparql_text import inspect_sparql
 from mlkg.ontology import ENT, GRAPH, PREFIXES, sparql_prefixes
+from mlkg.viz import safe_json
 
 from ..conneg import media_type_of, negotiate, parse_accept, quality
 from ..settings import Settings
@@ -560,11 +560,6 @@ def example_queries() -> tuple[ExampleQuery, ...]:
     return tuple(examples)
 
 
-def _script_json(value: object) -> str:
-    """JSON safe inside a <script type="application/json"> element."""
-    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 def _page(request: Request, query: str | None) -> HTMLResponse:
     settings: Settings = request.app.state.settings
     config = {
@@ -591,7 +586,7 @@ def _page(request: Request, query: str | None) -> HTMLResponse:
         .render(
             prefixes=sparql_prefixes(),
             prefix_names=list(PREFIXES),
-            config_json=_script_json(config),
+            config_json=safe_json(config),
             examples=example_queries(),
             timeout=settings.query_timeout,
             row_limit=settings.row_limit,
