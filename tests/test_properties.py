@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from mlkg.api.app import create_app
 from mlkg.api.settings import Settings
 from mlkg.graph import KnowledgeGraph, resolve, search
+from mlkg.graph._resolve import name_index
 
 #: Per-lookup bound for any string up to 10 kB (a typical lookup takes well under 1 ms).
 LOOKUP_BOUND = 0.1
@@ -86,6 +87,9 @@ def answered(response_status: int, what: str) -> None:
 @run(200)
 @given(text=any_text)
 def test_resolution_never_raises_and_is_fast(oxigraph_kg: KnowledgeGraph, text: str) -> None:
+    # The bound is against inputs that make one lookup slow (a DoS), not a speed target:
+    # the name index, built once per graph on first use, is built before the clock starts.
+    name_index(oxigraph_kg)
     start = time.perf_counter()
     resolution = resolve(oxigraph_kg, text)
     hits = search(oxigraph_kg, text, 10)
