@@ -1519,18 +1519,25 @@ def _axes_given_test(test: ast.expr, fdef: ast.FunctionDef) -> bool:
     )
 
 
-def _symbolic_test(test: ast.expr) -> bool:
-    """Rule 22: ``get_device() == "meta"``: keras's branch for symbolic tensors without data."""
-    return (
+def _call_equals(test: ast.expr, function: str) -> ast.Constant | None:
+    """The constant in ``function(...) == <constant>``, if ``test`` is exactly that comparison."""
+    if (
         isinstance(test, ast.Compare)
         and len(test.ops) == 1
         and isinstance(test.ops[0], ast.Eq)
         and isinstance(test.left, ast.Call)
         and isinstance(test.left.func, ast.Name)
-        and test.left.func.id == "get_device"
+        and test.left.func.id == function
         and isinstance(test.comparators[0], ast.Constant)
-        and test.comparators[0].value in SYMBOLIC_DEVICES
-    )
+    ):
+        return test.comparators[0]
+    return None
+
+
+def _symbolic_test(test: ast.expr) -> bool:
+    """Rule 22: ``get_device() == "meta"``: keras's branch for symbolic tensors without data."""
+    constant = _call_equals(test, "get_device")
+    return constant is not None and constant.value in SYMBOLIC_DEVICES
 
 
 def _sequence_test(test: ast.expr, fdef: ast.FunctionDef) -> bool:
@@ -1551,16 +1558,8 @@ def _sequence_test(test: ast.expr, fdef: ast.FunctionDef) -> bool:
 
 def _empty_shape_test(test: ast.expr) -> bool:
     """Rule 14: ``len(shape) == 0``: the branch for a scalar (empty) shape."""
-    return (
-        isinstance(test, ast.Compare)
-        and len(test.ops) == 1
-        and isinstance(test.ops[0], ast.Eq)
-        and isinstance(test.left, ast.Call)
-        and isinstance(test.left.func, ast.Name)
-        and test.left.func.id == "len"
-        and isinstance(test.comparators[0], ast.Constant)
-        and test.comparators[0].value == 0
-    )
+    constant = _call_equals(test, "len")
+    return constant is not None and constant.value == 0
 
 
 def _empty_axis_test(test: ast.expr, fdef: ast.FunctionDef) -> bool:
