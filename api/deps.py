@@ -11,13 +11,14 @@ from mlkg.graph import KnowledgeGraph
 from .settings import Settings
 
 
-def get_kg(request: Request) -> KnowledgeGraph:
+# async: FastAPI runs a plain ``def`` dependency in a thread, a hop per request for a lookup.
+async def get_kg(request: Request) -> KnowledgeGraph:
     """The graph opened when the app started."""
     kg: KnowledgeGraph = request.app.state.kg
     return kg
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     """The settings the app was created with (not re-read per request)."""
     settings: Settings = request.app.state.settings
     return settings

@@ -28,8 +28,9 @@ Design (kept deliberately small):
 - The pool keeps ``workers`` idle processes; when all are busy a new one is forked at once,
   up to ``max_workers`` (default ``workers + 4``) in all. Past that a caller waits (bounded by
   ``timeout``) and then gets :class:`EngineUnavailable`.
-- :meth:`BoundedQueryRunner.run` blocks; async callers run it in a thread. Every process dies
-  with the server (``PR_SET_PDEATHSIG`` along the chain server, fork server, zygote, worker).
+- :meth:`BoundedQueryRunner.run` blocks; :meth:`~BoundedQueryRunner.run_async` awaits the
+  worker's pipe on the event loop (no thread per query). Every process dies with the server
+  (``PR_SET_PDEATHSIG`` along the chain server, fork server, zygote, worker).
 - The remote engine needs no worker: its HTTP call has its own timeout. The runner then runs
   the query in the calling thread, behind the same interface.
 
@@ -41,6 +42,7 @@ b'true\\r\\n'
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import multiprocessing
 import os
@@ -50,9 +52,11 @@ import socket
 import sys
 import threading
 import time
+from asyncio import FIRST_COMPLETED
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 from typing import TYPE_CHECKING, Any
 
 from ._errors import (
@@ -86,6 +90,9 @@ _RETIRE_IDLE_AFTER = 60.0
 """Seconds a worker above the pool size may sit idle before it is retired."""
 _CANCEL_CHECK = 0.05
 """How often a waiting query looks whether its client went away."""
+_INLINE_SEND = 16 << 10
+"""Jobs up to this size are written to an idle worker's pipe from the event loop (the pipe's
+buffer takes them whole); longer texts are written from a thread."""
 _LINE = re.compile(r"line \d+")
 _ABSOLUTE = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:[^<>\s]*>$")  # written in full, not relative
 _ERRORS: dict[str, type[MlkgError]] = {
@@ -571,6 +578,58 @@ class BoundedQueryRunner:
         :class:`QueryTimeout` past the limit, :class:`QueryAborted` past the memory limit,
         :class:`QueryCancelled` on ``cancel``, :class:`EngineUnavailable` when no worker is free.
         """
+        prepared = self._prepare(sparql, media_type, default_graphs, named_graphs, base_iri)
+        if isinstance(prepared, BoundedAnswer):
+            return prepared
+        key, job = prepared
+        if self.in_process:
+            reply = _answer(self.kg, job, self.limits)
+        else:
+            try:
+                reply = self._run_in_worker(job, cancel)
+            except QueryAborted:
+                self._failed.put(key[:1], True)
+                raise
+        return self._finish(key, reply, base_iri)
+
+    async def run_async(
+        self,
+        sparql: str,
+        media_type: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+        cancelled: asyncio.Future[Any] | None = None,
+    ) -> BoundedAnswer:
+        """:meth:`run` for an event loop: the same rules, limits, cache and errors.
+
+        The worker's pipe is awaited on the loop itself (no thread per query); ``cancelled``
+        done (the client went away) stops the worker at once and raises :class:`QueryCancelled`.
+        """
+        prepared = self._prepare(sparql, media_type, default_graphs, named_graphs, base_iri)
+        if isinstance(prepared, BoundedAnswer):
+            return prepared
+        key, job = prepared
+        if self.in_process:  # a remote store: its blocking HTTP call goes to a thread
+            reply = await asyncio.to_thread(_answer, self.kg, job, self.limits)
+        else:
+            try:
+                reply = await self._await_worker(job, cancelled)
+            except QueryAborted:
+                self._failed.put(key[:1], True)
+                raise
+        return self._finish(key, reply, base_iri)
+
+    def _prepare(
+        self,
+        sparql: str,
+        media_type: str,
+        default_graphs: Sequence[str] | None,
+        named_graphs: Sequence[str] | None,
+        base_iri: str | None,
+    ) -> BoundedAnswer | tuple[tuple[Any, ...], _Job]:
+        """The cached answer, or the cache key and the job to run (refusals raise here)."""
         key = _cache_key(sparql, media_type, default_graphs, named_graphs, base_iri)
         answer = self._cache.get(key)
         if answer is not None:
@@ -594,14 +653,10 @@ class BoundedQueryRunner:
             None if default_graphs is None else tuple(default_graphs),
             None if named_graphs is None else tuple(named_graphs),
         )
-        if self.in_process:
-            reply = _answer(self.kg, job, self.limits)
-        else:
-            try:
-                reply = self._run_in_worker(job, cancel)
-            except QueryAborted:
-                self._failed.put(key[:1], True)
-                raise
+        return key, job
+
+    def _finish(self, key: tuple[Any, ...], reply: _Reply, base_iri: str | None) -> BoundedAnswer:
+        """The worker's reply as an answer (cached) or as the error it names."""
         if reply.error is not None:
             if reply.error == "QueryAborted":
                 self._failed.put(key[:1], True)
@@ -624,6 +679,7 @@ class BoundedQueryRunner:
     def _run_in_worker(self, job: _Job, cancel: threading.Event | None) -> _Reply:
         worker = self._acquire()
         deadline = time.monotonic() + self.timeout
+        outcome, reply = "timeout", None
         try:
             worker.conn.send(job)
             finished = worker.conn.poll(min(self.timeout, _DEMOTE_AFTER))
@@ -634,27 +690,95 @@ class BoundedQueryRunner:
                 if remaining <= 0:
                     break
                 if cancel is not None and cancel.is_set():
-                    self._discard(worker)
-                    raise QueryCancelled("the client went away; its query was stopped")
+                    outcome = "cancelled"
+                    break
                 # Short waits only when a cancel can come; a pipe wakes the wait at once anyway.
                 finished = worker.conn.poll(min(remaining, _CANCEL_CHECK) if cancel else remaining)
-            reply = worker.conn.recv() if finished else None
+            if finished:
+                reply, outcome = worker.conn.recv(), "reply"
         except (EOFError, OSError):
+            outcome = "died"
+        return self._settle(worker, outcome, reply)
+
+    async def _await_worker(self, job: _Job, cancelled: asyncio.Future[Any] | None) -> _Reply:
+        """:meth:`_run_in_worker` on the event loop: the reply is awaited as the pipe's
+        readiness, the limits and the clean-up are the same."""
+        worker = self._try_acquire()
+        if worker is None:  # all busy: wait for one (or fork one) off the loop
+            worker = await asyncio.to_thread(self._acquire)
+        loop = asyncio.get_running_loop()
+        readable: asyncio.Future[None] = loop.create_future()
+        fd = worker.conn.fileno()
+
+        def on_readable() -> None:
+            loop.remove_reader(fd)
+            if not readable.done():
+                readable.set_result(None)
+
+        waits: set[asyncio.Future[Any]] = {readable} if cancelled is None else {readable, cancelled}
+        outcome = "timeout"
+        try:
+            payload = bytes(ForkingPickler.dumps(job))
+            if len(payload) <= _INLINE_SEND:  # fits the pipe's buffer: the write cannot block
+                worker.conn.send_bytes(payload)
+            else:
+                await asyncio.to_thread(worker.conn.send_bytes, payload)
+            loop.add_reader(fd, on_readable)
+            await asyncio.wait(waits, timeout=min(self.timeout, _DEMOTE_AFTER), return_when=FIRST_COMPLETED)
+            if not readable.done() and not (cancelled is not None and cancelled.done()):
+                worker.demote()  # a long query yields the CPU to short ones from now on
+                await asyncio.wait(waits, timeout=self.timeout - _DEMOTE_AFTER, return_when=FIRST_COMPLETED)
+            if readable.done():
+                outcome = "reply"
+            elif cancelled is not None and cancelled.done():
+                outcome = "cancelled"
+        except (EOFError, OSError):
+            outcome = "died"
+        finally:
+            loop.remove_reader(fd)
+            with contextlib.suppress(OSError):
+                os.set_blocking(fd, True)  # the loop made it non-blocking; recv() reads whole messages
+        reply: Any = None
+        if outcome == "reply":
+            try:
+                reply = worker.conn.recv()  # written in full by now, or the worker is gone
+            except (EOFError, OSError):
+                outcome = "died"
+        if outcome == "reply" and not worker.demoted and reply.error != "QueryAborted":
+            return self._settle(worker, outcome, reply)  # back to the idle list: nothing blocks
+        # A kill, a retirement or a replacement fork waits on the zygote: not on the loop.
+        return await asyncio.to_thread(self._settle, worker, outcome, reply)
+
+    def _settle(self, worker: _Worker, outcome: str, reply: Any) -> _Reply:
+        """Hand ``worker`` back or replace it, after a query ended with ``outcome``."""
+        if outcome == "cancelled":
+            self._discard(worker)
+            raise QueryCancelled("the client went away; its query was stopped")
+        if outcome == "died":
             # The worker died mid-query: the memory cap (the engine aborts when an allocation
             # fails) or an engine fault.
             self._discard(worker)
-            raise QueryAborted(self._limit_mb) from None
-        if reply is None:
+            raise QueryAborted(self._limit_mb)
+        if outcome == "timeout":
             self._discard(worker)
             raise QueryTimeout(self.timeout)
+        assert isinstance(reply, _Reply)
         if reply.error == "QueryAborted":
             self._discard(worker)  # it exits after answering: do not hand it out again
         else:
             self._release(worker)
-        assert isinstance(reply, _Reply)
         return reply
 
     # -- the pool ------------------------------------------------------------------------
+    def _try_acquire(self) -> _Worker | None:
+        """An idle worker if one is free now, else None (never waits, never forks)."""
+        with self._cond:
+            if not self._idle or self._closed:
+                return None
+            worker = self._idle.pop()
+            self._busy.add(worker)
+            return worker
+
     def _acquire(self) -> _Worker:
         deadline = time.monotonic() + self.timeout
         with self._cond:

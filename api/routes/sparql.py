@@ -14,11 +14,10 @@
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -41,7 +40,7 @@ from mlkg.graph import (
     QueryTimeout,
     UnsupportedFormat,
 )
-from mlkg.graph._bounded import BoundedAnswer, BoundedQueryRunner
+from mlkg.graph._bounded import BoundedQueryRunner
 from mlkg.graph._formats import (
     GRAPH_MEDIA_TYPES,
     SOLUTION_MEDIA_TYPES,
@@ -417,13 +416,10 @@ async def _run(
         "named_graphs": req.named_graphs,
         "base_iri": str(request.url.replace(query="", fragment="")),
     }
+    gone = asyncio.ensure_future(_disconnected(request))
     try:
-        # A repeat is answered from the cache here, without a thread or a worker.
-        answer = runner.cached(query, canonical, **arguments)
-        if answer is None:
-            answer = await _run_until_client_leaves(
-                request, partial(runner.run, query, canonical, **arguments)
-            )
+        # A repeat comes from the cache without waiting; else the worker's pipe is awaited here.
+        answer = await runner.run_async(query, canonical, **arguments, cancelled=gone)
     except QueryCancelled:
         return _plain(499, "the client went away")  # nobody reads this; the work is stopped
     except QuerySyntaxError as err:
@@ -440,27 +436,14 @@ async def _run(
         return _plain(503, str(err), {"Retry-After": "5"})
     except MlkgError as err:
         return _plain(400, str(err))
+    finally:
+        gone.cancel()
     headers = {"Vary": "Accept"}
     if answer.truncation is not None:
         headers[TRUNCATED_HEADER] = answer.truncation.header
         headers["Access-Control-Expose-Headers"] = TRUNCATED_HEADER
     content_type = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
     return Response(answer.body, headers=headers, media_type=content_type)
-
-
-async def _run_until_client_leaves(request: Request, run: Callable[..., BoundedAnswer]) -> BoundedAnswer:
-    """``run(cancel=event)`` in a thread; if the client disconnects first, set the event so the
-    query's worker is stopped at once, and raise :class:`QueryCancelled`."""
-    cancel = threading.Event()
-    work = asyncio.ensure_future(run_in_threadpool(run, cancel=cancel))
-    gone = asyncio.ensure_future(_disconnected(request))
-    try:
-        await asyncio.wait({work, gone}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        if not work.done():
-            cancel.set()
-        gone.cancel()
-    return await work
 
 
 async def _disconnected(request: Request) -> None:
