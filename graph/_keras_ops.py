@@ -153,8 +153,8 @@ are marked ``extended`` (:attr:`Pair.extended`).
     not None: return ...`` for an axis parameter (:data:`AXIS_PARAMS`) defaulting to ``None``
     are the op's general case: the statements after the ``if`` in its block handle the option
     given (``eye``'s diagonal offset) or the axes left off (``transpose``'s ``x.T``) and are set
-    aside, as rules 14 and 19 set such branches aside; rule 14 no longer sets aside the branch
-    of axes given. Like rule 7, a branch for symbolic tensors (``get_device() == "meta"``,
+    aside, as rules 14 and 19 set such branches aside (rule 14 keeps the branch of axes
+    given). Like rule 7, a branch for symbolic tensors (``get_device() == "meta"``,
     :data:`SYMBOLIC_DEVICES`) or for sequence-valued input (``hasattr(start, "__len__")``)
     handles another kind of input and is set aside. The side is guarded.
 23. **Rearranged by hand.** A return handing back an input passed only through rearranging

@@ -1,4 +1,5 @@
-"""The sources read for issue 15 (one entry per document), used by build_ecosystems.py.
+"""The sources the ecosystem tables were read from (one entry per document), used by
+build_ecosystems.py.
 
 Key -> (title, https URL, date or "", weak). Every URL names one document, never a site's front page.
 """
