@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from mlkg.graph import EngineName, GraphConfig, KnowledgeGraph
+from mlkg.graph import ENGINES, GraphConfig, KnowledgeGraph
 from mlkg.graph._bounded import BoundedQueryRunner, WorkerLimits
 
 
@@ -21,7 +21,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="MLKG_", extra="ignore")
 
-    engine: EngineName = "oxigraph"
+    engine: str = Field("oxigraph", description="query engine: a name in mlkg.graph.ENGINES")
     endpoint: str | None = Field(None, description="remote engine: the SPARQL query URL")
     load_remote: bool = Field(False, description="remote engine: upload the data at start")
     store_url: str | None = Field(None, description="remote engine: Graph Store URL for load_remote")
@@ -66,6 +66,13 @@ class Settings(BaseSettings):
         default_factory=list, description="hosts SERVICE may reach; empty = none"
     )
     rate_limit_per_minute: int = Field(0, ge=0, description="per-client requests; 0 = off")
+
+    @field_validator("engine")
+    @classmethod
+    def _known_engine(cls, value: str) -> str:
+        if value not in ENGINES:
+            raise ValueError(f"unknown engine {value!r}; use one of: {', '.join(ENGINES)}")
+        return value
 
     @field_validator("public_url")
     @classmethod

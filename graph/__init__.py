@@ -71,7 +71,7 @@ from ._errors import (
     Violation,
 )
 from ._formats import FORMATS, Format, resolve_format
-from ._knowledge import ENGINES, EngineName, GraphConfig, GraphStats, KnowledgeGraph
+from ._knowledge import ENGINES, GraphConfig, GraphStats, KnowledgeGraph
 from ._projection import to_networkx
 from ._resolve import EntityRef, Resolution, SearchHit, resolve, search
 from ._results import QueryResult, Term, Truncation, serialize_result
@@ -92,7 +92,6 @@ __all__ = [
     "Coverage",
     "DataError",
     "EcosystemCoverage",
-    "EngineName",
     "EngineUnavailable",
     "EntityFacts",
     "EntityRef",

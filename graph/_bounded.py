@@ -455,16 +455,16 @@ class BoundedQueryRunner:
         self.max_workers = max(self.workers + 1, max_workers or self.workers + 4)
         self.timeout = timeout
         self.limits = limits or WorkerLimits()
-        self.in_process = kg.config.engine == "remote"
+        self.in_process = not kg.capabilities.embedded  # the store applies the time limit itself
         self._cond = threading.Condition()
         self._idle: list[_Worker] = []
         self._busy: set[_Worker] = set()
         self._starting = 0
         self._closed = False
         self._zygote: _Zygote | None = None
-        # The embedded engines' data cannot change while serving, so an answer is the same
-        # bytes every time; a remote store may change under us, so it is never cached.
-        self.cache_entries = 0 if self.in_process else max(0, cache_entries)
+        # Over data that cannot change while serving an answer is the same bytes every time;
+        # a store that may change under us is never cached.
+        self.cache_entries = max(0, cache_entries) if kg.capabilities.fixed_data else 0
         self._cache: LruCache[BoundedAnswer] = LruCache(
             self.cache_entries, max_weight=cache_bytes, weigh=lambda answer: len(answer.body)
         )
@@ -494,8 +494,7 @@ class BoundedQueryRunner:
             source = self.kg
         else:
             context = multiprocessing.get_context("forkserver")
-            preload = ["mlkg.graph", "pyoxigraph"] + (["rdflib"] if self.kg.config.engine == "rdflib" else [])
-            context.set_forkserver_preload(preload)
+            context.set_forkserver_preload(["mlkg.graph", "pyoxigraph", *self.kg.capabilities.worker_imports])
             source = self.kg.config
         zygote = _Zygote(context, source, self.limits)
         try:

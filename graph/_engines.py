@@ -1,7 +1,11 @@
 """The query engines behind :class:`~mlkg.graph.KnowledgeGraph`: one focused class each.
 
 All three take the same arguments and answer with a :class:`QueryResult` of pyoxigraph terms,
-so callers never see which engine ran.
+so callers never see which engine ran. Each declares its :class:`Capabilities`, which is all
+the rest of mlkg asks about an engine (never its name), and is registered by name
+(:func:`register_engine`); :data:`ENGINES` is that registry, read by
+:meth:`KnowledgeGraph.open() <mlkg.graph.KnowledgeGraph.open>`, the CLI's ``--engine``
+choices and the service's settings.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
 import pyoxigraph as ox
@@ -18,19 +24,52 @@ import pyoxigraph as ox
 from mlkg.ontology import GRAPH, PREFIXES
 
 from ._errors import EngineUnavailable, MlkgError, QueryError, QuerySyntaxError, QueryTimeout, StoreFailed
+from ._loading import fingerprint
 from ._results import QueryResult, Term, Truncation
 from ._sparql_text import expand_codepoint_escapes, inspect_sparql, with_values
 
 if TYPE_CHECKING:
     import httpx
 
+    from ._knowledge import DataSource, GraphConfig
+
+__all__ = ["ENGINES", "Capabilities", "Engine", "EngineType", "register_engine"]
+
 _POSITION = re.compile(r"(?:error )?at (\d+):(\d+):? ?")
+#: Beside an on-disk store: the fingerprint of the files it was built from.
+_FINGERPRINT_FILE = "mlkg-fingerprint.txt"
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What an engine can do, declared once on its class (as rdflib's ``Store`` declares
+    ``context_aware``, ``graph_aware``...). mlkg decides by these, never by an engine's name.
+
+    >>> ENGINES["oxigraph"].capabilities.fixed_data, ENGINES["remote"].capabilities.fixed_data
+    (True, False)
+    """
+
+    fixed_data: bool
+    """The data cannot change while serving, so what is worked out from it (memoised answers,
+    answer bytes, the triple count) can be kept; else it is kept per :attr:`Engine.generation`
+    at most, or not at all."""
+    embedded: bool
+    """Queries are evaluated in this process's memory, so a forked worker can run each under our
+    time, memory and network (seccomp) limits and be killed past them. Else they go to a store
+    that applies the time limit it is sent, outside our sandbox (so it is sent no extension
+    function)."""
+    round_trips: bool
+    """Each query is a network round trip: the answers fetch many nodes' statements in one query
+    instead of one query per node."""
+    worker_imports: tuple[str, ...] = ()
+    """Modules a clean fork server imports before it starts the query workers (beyond mlkg.graph)."""
 
 
 class Engine(Protocol):
     """What every engine offers."""
 
     name: ClassVar[str]
+    capabilities: ClassVar[Capabilities]
 
     @property
     def generation(self) -> int:
@@ -111,10 +150,31 @@ class OxigraphEngine:
     """The default engine: pyoxigraph, in memory or on disk, fast and in process."""
 
     name: ClassVar[str] = "oxigraph"
+    capabilities: ClassVar[Capabilities] = Capabilities(fixed_data=True, embedded=True, round_trips=False)
     generation: ClassVar[int] = 0  # loaded once, never changed
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
+
+    @classmethod
+    def open(cls, config: GraphConfig, data: DataSource) -> OxigraphEngine:
+        """In memory, or on disk in ``config.store_path`` (built again only when the files changed)."""
+        if not config.store_path:
+            return cls(data.build())
+        path = Path(config.store_path)
+        path.mkdir(parents=True, exist_ok=True)
+        digest = fingerprint(data.files)
+        marker = path / _FINGERPRINT_FILE
+        store = ox.Store(str(path))
+        if not (marker.is_file() and marker.read_text() == digest and len(store) > 0):
+            # Parse and check everything in memory first: a bad file leaves the store as it was.
+            fresh = data.build()
+            marker.unlink(missing_ok=True)
+            store.clear()
+            store.bulk_extend(fresh)
+            store.flush()
+            marker.write_text(digest)
+        return cls(store)
 
     def query(
         self,
@@ -159,7 +219,14 @@ class RdflibEngine:
     """The pure-Python reference engine: rdflib's own SPARQL over an in-memory Dataset."""
 
     name: ClassVar[str] = "rdflib"
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        fixed_data=True, embedded=True, round_trips=False, worker_imports=("rdflib",)
+    )
     generation: ClassVar[int] = 0  # loaded once, never changed
+
+    @classmethod
+    def open(cls, config: GraphConfig, data: DataSource) -> RdflibEngine:
+        return cls(data.build())
 
     def __init__(self, quads: Iterable[ox.Quad]) -> None:
         import rdflib
@@ -283,6 +350,33 @@ class RemoteEngine:
     """
 
     name: ClassVar[str] = "remote"
+    capabilities: ClassVar[Capabilities] = Capabilities(fixed_data=False, embedded=False, round_trips=True)
+
+    @classmethod
+    def open(cls, config: GraphConfig, data: DataSource) -> RemoteEngine:
+        """Connect to ``config.endpoint`` (uploading the data first with ``load_remote``) and
+        check now, clearly, that the store is there and holds mlkg's graphs."""
+        if not config.endpoint:
+            raise MlkgError("the remote engine needs --endpoint URL (or MLKG_ENDPOINT)")
+        engine = cls(
+            config.endpoint,
+            timeout=config.remote_timeout,
+            store_url=config.store_url,
+            refresh=config.remote_refresh,
+        )
+        try:
+            if config.load_remote:
+                engine.upload(data.build())
+            if not engine.named_graphs():
+                raise MlkgError(
+                    f"the store at {config.endpoint} holds no mlkg graphs (named under {GRAPH}): "
+                    "load them with --load-remote, or the output of `mlkg export --format nquads` "
+                    "with the store's own loader"
+                )
+        except BaseException:
+            engine.close()
+            raise
+        return engine
 
     def __init__(
         self,
@@ -719,3 +813,42 @@ def quads_of(engine: Engine) -> Iterator[ox.Quad]:
     answer = engine.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", default_graphs=None)
     for s, p, o, g in answer.rows:
         yield ox.Quad(s, p, o, g)  # type: ignore[arg-type]
+
+
+class EngineType(Protocol):
+    """An engine class as the registry holds it: its capabilities and how to open it."""
+
+    @property
+    def capabilities(self) -> Capabilities: ...
+
+    def open(self, config: GraphConfig, data: DataSource) -> Engine:
+        """Start the engine ``config`` describes; ``data`` builds the configured files on request."""
+        ...
+
+
+_REGISTRY: dict[str, EngineType] = {}
+#: Every engine by the name ``--engine``, ``MLKG_ENGINE`` and ``GraphConfig.engine`` use
+#: (read-only; add one with :func:`register_engine`).
+ENGINES: Mapping[str, EngineType] = MappingProxyType(_REGISTRY)
+
+
+def register_engine(name: str, engine: EngineType) -> None:
+    """Offer ``engine`` (a class with ``capabilities`` and an ``open(config, data)`` class
+    method) under ``name``, replacing any engine of that name, as rdflib's
+    ``plugin.register`` does. Register before building the CLI or the settings that name it."""
+    if not name or not name.isidentifier():
+        raise ValueError(f"an engine name is one word (letters, digits, _), not {name!r}")
+    _REGISTRY[name] = engine
+
+
+def engine_type(name: str) -> EngineType:
+    """The engine registered as ``name``; :class:`MlkgError` naming the choices if none is."""
+    found = _REGISTRY.get(name)
+    if found is None:
+        raise MlkgError(f"unknown engine {name!r}; use one of: {', '.join(_REGISTRY)}")
+    return found
+
+
+register_engine("oxigraph", OxigraphEngine)
+register_engine("rdflib", RdflibEngine)
+register_engine("remote", RemoteEngine)

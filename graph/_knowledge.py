@@ -3,27 +3,32 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Literal
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
-from mlkg.ontology import ENT, GRAPH, ONTOLOGY_GRAPH, PREFIXES
+from mlkg.ontology import ENT, ONTOLOGY_GRAPH, PREFIXES
 
-from ._engines import Engine, OxigraphEngine, RdflibEngine, RemoteEngine, oxigraph_syntax_error, quads_of
-from ._errors import MlkgError, QueryRefused, QueryTooLarge, ValidationError, Violation
+from ._engines import (
+    ENGINES,
+    Capabilities,
+    Engine,
+    OxigraphEngine,
+    engine_type,
+    oxigraph_syntax_error,
+    quads_of,
+)
+from ._errors import QueryRefused, QueryTooLarge, ValidationError, Violation
 from ._inference import materialise
-from ._loading import INFERRED_GRAPH, SourceFile, discover, fingerprint, load_files
+from ._loading import INFERRED_GRAPH, SourceFile, discover, load_files
+from ._memo import Memo
 from ._outbound import extension_functions, service_targets
 from ._results import QueryResult, Term, Truncation
 from ._sparql_text import inspect_sparql
 
-EngineName = Literal["oxigraph", "rdflib", "remote"]
-ENGINES: tuple[EngineName, ...] = ("oxigraph", "rdflib", "remote")
-_FINGERPRINT_FILE = "mlkg-fingerprint.txt"
 #: Deepest bracket nesting a query may have. The engines' parsers recurse per level and
 #: Oxigraph's overflows its stack (a crash, not an error) somewhere past a few thousand.
 MAX_QUERY_NESTING = 256
@@ -43,7 +48,8 @@ READ_ONLY = (
 class GraphConfig:
     """Everything needed to open the same graph again (e.g. in a worker process)."""
 
-    engine: EngineName = "oxigraph"
+    engine: str = "oxigraph"
+    """A name in :data:`ENGINES`: "oxigraph", "rdflib", "remote" or one registered."""
     data: tuple[str, ...] = ()
     """Extra data files loaded beside the shipped ones."""
     store_path: str | None = None
@@ -86,6 +92,43 @@ def _raise_syntax_error(sparql: str) -> None:
         return
 
 
+class DataSource:
+    """The data files a configuration names, read only if the engine asks for them (a remote
+    engine using what its store holds never does).
+
+    An engine's ``open`` takes :attr:`files` (e.g. to fingerprint them) and :meth:`build`.
+    """
+
+    def __init__(self, config: GraphConfig, validate: bool) -> None:
+        self.config = config
+        self.validate = validate
+
+    @functools.cached_property
+    def files(self) -> list[SourceFile]:
+        return discover(self.config.data, shipped=self.config.shipped)
+
+    @property
+    def read(self) -> list[SourceFile]:
+        """The files, if the engine asked for them; else none."""
+        return self.files if "files" in self.__dict__ else []
+
+    def build(self) -> ox.Store:
+        """Parse (errors with file, line and column), check with ``validate``, and add what the
+        ontology implies: the store every engine is loaded from."""
+        store = load_files(self.files)
+        if self.validate:
+            from ._validation import known_to_conform, remember_conforming, validate_loaded
+
+            # The same bytes under the same shapes conformed before: the verdict is known.
+            if not known_to_conform(self.files):
+                violations = validate_loaded(store, self.files)  # before inference: the asserted data
+                if violations:
+                    raise ValidationError(violations)
+                remember_conforming(self.files)
+        materialise(store)
+        return store
+
+
 class KnowledgeGraph:
     """The ontology, the data and what they imply, queried through one engine.
 
@@ -98,6 +141,10 @@ class KnowledgeGraph:
         self.engine = engine
         self.config = config
         self.files = list(files)
+        #: What the engine can do (see :class:`Capabilities`).
+        self.capabilities: Capabilities = engine.capabilities
+        #: Answers worked out from this graph's data, kept while it stays the same (see :class:`Memo`).
+        self.memo = Memo(engine)
         self._triple_count: int | None = None
 
     # -- opening -------------------------------------------------------------------------
@@ -105,78 +152,16 @@ class KnowledgeGraph:
     def open(
         cls, config: GraphConfig | None = None, *, validate: bool = False, **overrides: object
     ) -> KnowledgeGraph:
-        """Load and (with ``validate``) check the data, and start the configured engine.
+        """Load and (with ``validate``) check the data, and start the configured engine
+        (any name in :data:`ENGINES`).
 
         Raises :class:`DataError` for an unreadable or malformed file and
         :class:`ValidationError` for data that breaks the shapes; nothing is served then.
         """
         config = replace(config or GraphConfig(), **overrides)  # type: ignore[arg-type]
-        if config.engine not in ENGINES:
-            raise MlkgError(f"unknown engine {config.engine!r}; use one of: {', '.join(ENGINES)}")
-        if config.engine == "remote":
-            return cls._open_remote(config, validate)
-        files = discover(config.data, shipped=config.shipped)
-        if config.engine == "oxigraph" and config.store_path:
-            return cls._open_on_disk(config, files, validate)
-        store = cls._build(files, validate)
-        engine: Engine = OxigraphEngine(store) if config.engine == "oxigraph" else RdflibEngine(store)
-        return cls(engine, config, files)
-
-    @staticmethod
-    def _build(files: Sequence[SourceFile], validate: bool) -> ox.Store:
-        store = load_files(files)  # parse errors are raised here, with file, line and column
-        if validate:
-            from ._validation import known_to_conform, remember_conforming, validate_loaded
-
-            # The same bytes under the same shapes conformed before: the verdict is known.
-            if not known_to_conform(files):
-                violations = validate_loaded(store, files)  # before inference: the asserted data
-                if violations:
-                    raise ValidationError(violations)
-                remember_conforming(files)
-        materialise(store)
-        return store
-
-    @classmethod
-    def _open_on_disk(
-        cls, config: GraphConfig, files: Sequence[SourceFile], validate: bool
-    ) -> KnowledgeGraph:
-        path = Path(config.store_path or ".")
-        path.mkdir(parents=True, exist_ok=True)
-        digest = fingerprint(files)
-        marker = path / _FINGERPRINT_FILE
-        store = ox.Store(str(path))
-        if not (marker.is_file() and marker.read_text() == digest and len(store) > 0):
-            # Parse and check everything in memory first: a bad file leaves the store as it was.
-            fresh = cls._build(files, validate)
-            marker.unlink(missing_ok=True)
-            store.clear()
-            store.bulk_extend(fresh)
-            store.flush()
-            marker.write_text(digest)
-        return cls(OxigraphEngine(store), config, files)
-
-    @classmethod
-    def _open_remote(cls, config: GraphConfig, validate: bool) -> KnowledgeGraph:
-        if not config.endpoint:
-            raise MlkgError("the remote engine needs --endpoint URL (or MLKG_ENDPOINT)")
-        engine = RemoteEngine(
-            config.endpoint,
-            timeout=config.remote_timeout,
-            store_url=config.store_url,
-            refresh=config.remote_refresh,
-        )
-        files: list[SourceFile] = []
-        if config.load_remote:
-            files = discover(config.data, shipped=config.shipped)
-            engine.upload(cls._build(files, validate))
-        if not engine.named_graphs():  # fail now, clearly, if the endpoint is not there or empty
-            raise MlkgError(
-                f"the store at {config.endpoint} holds no mlkg graphs (named under {GRAPH}): load "
-                "them with --load-remote, or the output of `mlkg export --format nquads` with the "
-                "store's own loader"
-            )
-        return cls(engine, config, files)
+        data = DataSource(config, validate)
+        engine = engine_type(config.engine).open(config, data)
+        return cls(engine, config, data.read)
 
     # -- querying ------------------------------------------------------------------------
     def query(
@@ -242,7 +227,7 @@ class KnowledgeGraph:
         Beneath this check, the processes that evaluate embedded-engine queries have no
         network at all (see :mod:`mlkg.graph._sandbox`).
         """
-        if self.config.engine == "remote":
+        if not self.capabilities.embedded:  # the store runs outside our sandbox
             try:
                 functions = extension_functions(sparql, _PREFIX_ITEMS)
             except QueryRefused:
@@ -280,7 +265,7 @@ class KnowledgeGraph:
             return self._triple_count
         answer = self.engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         count = int(answer.rows[0][0].value)  # type: ignore[union-attr]
-        if self.config.engine != "remote":
+        if self.capabilities.fixed_data:
             self._triple_count = count
         return count
 
@@ -320,4 +305,4 @@ class KnowledgeGraph:
         self.close()
 
 
-__all__ = ["ENGINES", "READ_ONLY", "EngineName", "GraphConfig", "GraphStats", "KnowledgeGraph"]
+__all__ = ["ENGINES", "READ_ONLY", "DataSource", "GraphConfig", "GraphStats", "KnowledgeGraph"]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import threading
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
+    from ._engines import Engine
     from ._knowledge import KnowledgeGraph
 
 _T = TypeVar("_T")
@@ -68,32 +68,65 @@ class LruCache(Generic[_V]):
                     self.weight -= self._weigh(dropped)
 
 
-_MEMOS: weakref.WeakKeyDictionary[KnowledgeGraph, tuple[int, LruCache[object]]] = weakref.WeakKeyDictionary()
-_MEMOS_LOCK = threading.Lock()
+class Memo:
+    """What was worked out from one graph's data, kept while that data stays the same: each
+    :class:`~mlkg.graph.KnowledgeGraph` owns one (``kg.memo``), so two graphs never share answers.
+
+    Entries belong to the engine's current :attr:`~Engine.generation`: the embedded engines'
+    data is fixed once loaded (one generation); a remote store's generation moves on each time
+    its dataset is read again (see ``RemoteEngine.refresh``), and what was kept for an older one
+    is dropped. Answers are kept ``size`` at most, least recently used dropped first; a
+    ``lasting`` entry (an index every answer needs) is kept for the whole generation.
+    What is kept must not be changed by its users (frozen dataclasses, tuples, a frozen
+    networkx graph), and ``build()`` must not answer None (None means "not kept").
+
+    >>> from mlkg.graph import KnowledgeGraph
+    >>> memo = Memo(KnowledgeGraph.open().engine)
+    >>> memo.get("answer", lambda: 42), memo.get("answer", lambda: 0)
+    (42, 42)
+    """
+
+    def __init__(self, engine: Engine, size: int = MEMO_SIZE) -> None:
+        self._engine = engine
+        self._size = size
+        self._lock = threading.Lock()
+        self._build_lock = threading.RLock()  # a lasting build may ask for other lasting entries
+        self._generation: int | None = None
+        self._answers: LruCache[object] = LruCache(size)
+        self._lasting: dict[Hashable, object] = {}
+
+    def _current(self) -> tuple[LruCache[object], dict[Hashable, object]]:
+        generation = self._engine.generation
+        with self._lock:
+            if generation != self._generation:
+                self._generation = generation
+                self._answers, self._lasting = LruCache(self._size), {}
+            return self._answers, self._lasting
+
+    def get(self, key: Hashable, build: Callable[[], _T], *, lasting: bool = False) -> _T:
+        """The value kept for ``key``, else ``build()`` (then kept)."""
+        answers, kept = self._current()
+        if not lasting:
+            value = answers.get(key)
+            if value is None:
+                value = build()
+                answers.put(key, value)
+            return value  # type: ignore[return-value]
+        value = kept.get(key)
+        if value is None:
+            with self._build_lock:  # built once even when many threads ask at the same time
+                value = kept.get(key)
+                if value is None:
+                    value = kept[key] = build()
+        return value  # type: ignore[return-value]
 
 
 def remember(kg: KnowledgeGraph, key: Hashable, build: Callable[[], _T]) -> _T:
-    """``build()``, worked out once per graph, data generation and ``key``.
-
-    The embedded engines' data is fixed once loaded (one generation); a remote store's
-    generation moves on each time its dataset is read again (see ``RemoteEngine.refresh``),
-    and what was kept for an older one is dropped. What is kept must not be changed by its
-    users (frozen dataclasses, tuples, a frozen networkx graph). ``build()`` must not answer
-    None (None means "not kept").
+    """``build()``, worked out once per graph, data generation and ``key`` (in ``kg.memo``).
 
     >>> from mlkg.graph import KnowledgeGraph
     >>> kg = KnowledgeGraph.open()
     >>> remember(kg, "answer", lambda: 42), remember(kg, "answer", lambda: 0)
     (42, 42)
     """
-    generation = kg.engine.generation
-    with _MEMOS_LOCK:
-        entry = _MEMOS.get(kg)
-        if entry is None or entry[0] != generation:
-            entry = _MEMOS[kg] = (generation, LruCache(MEMO_SIZE))
-    memo = entry[1]
-    value = memo.get(key)
-    if value is None:
-        value = build()
-        memo.put(key, value)
-    return value  # type: ignore[return-value]
+    return kg.memo.get(key, build)

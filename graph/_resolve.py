@@ -27,9 +27,7 @@ from __future__ import annotations
 
 import functools
 import re
-import threading
 import unicodedata
-import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -207,21 +205,11 @@ class NameIndex:
         return tuple(self.entities[i] for i in sorted(set(iris), key=self.sort_key))
 
 
-_INDEXES: weakref.WeakKeyDictionary[KnowledgeGraph, tuple[int, NameIndex]] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
-
-
 def name_index(kg: KnowledgeGraph) -> NameIndex:
-    """The name index of ``kg``, built on first use and again when its data generation moves on
-    (a remote store's dataset is read again every few seconds; the embedded engines' never)."""
-    generation = kg.engine.generation
-    entry = _INDEXES.get(kg)
-    if entry is None or entry[0] != generation:
-        with _LOCK:
-            entry = _INDEXES.get(kg)
-            if entry is None or entry[0] != generation:
-                entry = _INDEXES[kg] = (generation, _build_index(kg))
-    return entry[1]
+    """The name index of ``kg``, built on first use and kept in ``kg.memo`` for as long as its
+    data generation lasts (a remote store's dataset is read again every few seconds; the
+    embedded engines' never), never dropped to make room for answers."""
+    return kg.memo.get("name-index", lambda: _build_index(kg), lasting=True)
 
 
 _LABELS_QUERY = f"""SELECT ?e ?pref ?alt WHERE {{

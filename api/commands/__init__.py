@@ -13,10 +13,12 @@ if TYPE_CHECKING:
 
 def add_graph_options(parser: argparse.ArgumentParser) -> None:
     """The options every command that reads the graph takes."""
+    from mlkg.graph import ENGINES
+
     group = parser.add_argument_group("graph")
     group.add_argument(
         "--engine",
-        choices=("oxigraph", "rdflib", "remote"),
+        choices=tuple(ENGINES),
         default=os.environ.get("MLKG_ENGINE", "oxigraph"),
         help="query engine (default: $MLKG_ENGINE or oxigraph)",
     )
