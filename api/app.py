@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 
-from mlkg.graph import EngineUnavailable, KnowledgeGraph, MlkgError, QueryAborted, QueryTimeout
+from mlkg.graph import ENGINES, EngineUnavailable, KnowledgeGraph, MlkgError, QueryAborted, QueryTimeout
 
 from .conneg import AcceptTooLong
 from .middleware import (
@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
         lifespan=lifespan,
     )
     app.state.settings = settings
-    if settings.engine != "remote":  # fixed data: the REST answers and pages are the same bytes each time
+    if ENGINES[settings.engine].capabilities.fixed_data:  # the REST answers are the same bytes each time
         app.add_middleware(AnswerCacheMiddleware, prefixes=_CACHED_PATHS)
     if settings.rate_limit_per_minute:
         app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)

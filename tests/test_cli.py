@@ -50,6 +50,22 @@ def test_engine_from_the_environment() -> None:
 
 
 @pytest.mark.parametrize(
+    ("command", "env", "named"),
+    [
+        (["query", COUNT], {"MLKG_ENGINE": "nosuch"}, "MLKG_ENGINE"),
+        (["query", COUNT], {"MLKG_QUERY_TIMEOUT": "soon"}, "MLKG_QUERY_TIMEOUT"),
+        (["serve", "--port", "1"], {"MLKG_ROW_LIMIT": "-5"}, "MLKG_ROW_LIMIT"),
+        (["query", COUNT], {"MLKG_DATA": "extra.ttl"}, "MLKG_DATA='["),
+    ],
+)
+def test_a_bad_setting_is_one_line_naming_it(command: list[str], env: dict[str, str], named: str) -> None:
+    result = run_cli(*command, env=env)
+    assert result.returncode == 1
+    assert result.stderr.startswith("mlkg: error: bad setting:") and named in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
     ("fmt", "expect"),
     [
         ("json", '"vars": ["l"]'),

@@ -60,7 +60,11 @@ def settings_for(args: argparse.Namespace, **options: object) -> Settings:
     commands that run user SPARQL or serve (``serve``, ``query``) learn their
     configuration, so they follow the same knobs as the server (allowed SERVICE hosts,
     limits, extra data). ``options`` left None keep the environment's value."""
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
     from mlkg.api.settings import Settings
+    from mlkg.graph import MlkgError
 
     given = {
         "engine": args.engine,
@@ -70,7 +74,16 @@ def settings_for(args: argparse.Namespace, **options: object) -> Settings:
         "store_path": args.store_path,
         **options,
     }
-    settings = Settings(**{k: v for k, v in given.items() if v is not None})
+    try:
+        settings = Settings(**{k: v for k, v in given.items() if v is not None})
+    except ValidationError as err:  # one line naming the knob, not pydantic's report
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc']))} (MLKG_{str(e['loc'][0]).upper()}) = {e['input']!r}: {e['msg']}"
+            for e in err.errors()
+        )
+        raise MlkgError(f"bad setting: {problems}") from None
+    except SettingsError as err:  # a list-valued MLKG_* that is not JSON
+        raise MlkgError(f"bad setting: {err}; list settings are JSON, e.g. MLKG_DATA='[\"a.ttl\"]'") from None
     if args.data:
         settings = settings.model_copy(update={"data": [*settings.data, *args.data]})
     return settings
