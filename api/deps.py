@@ -7,8 +7,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from mlkg.graph import KnowledgeGraph
+from mlkg.viz import Urls
 
 from .settings import Settings
+from .urls import site_urls
 
 
 def get_kg(request: Request) -> KnowledgeGraph:
@@ -23,5 +25,11 @@ def get_app_settings(request: Request) -> Settings:
     return settings
 
 
+def get_urls(request: Request) -> Urls:
+    """Where the pages link: the app's routes (:func:`~mlkg.api.urls.site_urls`)."""
+    return site_urls(request.app)
+
+
 KG = Annotated[KnowledgeGraph, Depends(get_kg)]
 AppSettings = Annotated[Settings, Depends(get_app_settings)]
+URLS = Annotated[Urls, Depends(get_urls)]
