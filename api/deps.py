@@ -7,8 +7,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from mlkg.graph import KnowledgeGraph
+from mlkg.viz import Urls
 
 from .settings import Settings
+from .urls import site_urls
 
 
 # async: FastAPI runs a plain ``def`` dependency in a thread, a hop per request for a lookup.
@@ -24,5 +26,11 @@ async def get_app_settings(request: Request) -> Settings:
     return settings
 
 
+def get_urls(request: Request) -> Urls:
+    """Where the pages link: the app's routes (:func:`~mlkg.api.urls.site_urls`)."""
+    return site_urls(request.app)
+
+
 KG = Annotated[KnowledgeGraph, Depends(get_kg)]
 AppSettings = Annotated[Settings, Depends(get_app_settings)]
+URLS = Annotated[Urls, Depends(get_urls)]

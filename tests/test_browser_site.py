@@ -11,7 +11,16 @@ import pytest
 from browser import VIEWPORTS, RecordedPage, assert_fits, canvas_ink, drawn_labels, open_at, open_viz
 
 from conftest import LiveServer
-from mlkg.viz import SITE_LINKS
+
+#: The navigation every page shows, in order: (key, path, label).
+SITE_LINKS = (
+    ("home", "/", "Counterparts"),
+    ("graph", "/viz", "Picture"),
+    ("counterparts", "/viz/counterparts", "Bridge view"),
+    ("timeline", "/viz/timeline", "Timeline"),
+    ("sparql", "/sparql", "SPARQL"),
+    ("docs", "/docs", "API docs"),
+)
 
 pytestmark = pytest.mark.browser
 

@@ -334,7 +334,7 @@ def test_large_graph_is_drawn_and_interactive(
     browser_page: RecordedPage, tmp_path: Path, shots: Path
 ) -> None:
     path = tmp_path / "large.html"
-    path.write_text(graph_page(synthetic_graph(5000, 15000), standalone=True), encoding="utf-8")
+    path.write_text(graph_page(synthetic_graph(5000, 15000)), encoding="utf-8")
     page = browser_page.page
     open_viz(browser_page, path.as_uri(), timeout=30_000)
     assert len(drawn(browser_page)) == 5000

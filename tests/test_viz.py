@@ -125,7 +125,7 @@ def _hostile_graph() -> nx.MultiDiGraph:
 
 
 def test_graph_text_never_becomes_markup() -> None:
-    html = graph_page(_hostile_graph(), standalone=True)
+    html = graph_page(_hostile_graph())
     assert "<img" not in html and "alert(2)" not in html.replace("alert(2)\\u003c", "")
     assert "onerror=alert(1)\\u003e" in html, "the text is there, escaped inside the JSON"
     data = page_data(html)
@@ -134,7 +134,7 @@ def test_graph_text_never_becomes_markup() -> None:
 
 def test_standalone_page_loads_nothing_from_anywhere() -> None:
     graph = _hostile_graph()
-    html = graph_page(graph, standalone=True)
+    html = graph_page(graph)
     assert not re.search(r"<script[^>]+src=|<link[^>]+stylesheet|@import|url\((?!\"?data:)", html)
     assert "vis.Network" in html and "mlkgViz" in html, "vis-network and our script are inlined"
     assert "default-src 'none'" in html, "a CSP that forbids loading anything"

@@ -2,12 +2,15 @@
 
 Three views, each a complete HTML page: the interactive network (pyvis / vis-network, driven by
 our own template and script), the TensorFlow-PyTorch counterparts, and the timeline of dated
-events (SVG drawn here). Graph text reaches the pages only as escaped template text or as JSON
-with ``<``, ``>`` and ``&`` escaped, and the script shows it with ``textContent``.
+events (SVG drawn here). Every page extends the site's one layout (``templates/base.html``) and
+links only through the :class:`Urls` it is given: the app's, built from its routes, or
+:data:`FILE_URLS` for a file written to disk. Graph text reaches the pages only as escaped
+template text or as JSON with ``<``, ``>`` and ``&`` escaped, and the script shows it with
+``textContent``.
 
 >>> from mlkg.graph import KnowledgeGraph
 >>> graph = project(KnowledgeGraph.open())
->>> html = graph_page(graph, standalone=True)
+>>> html = graph_page(graph)  # FILE_URLS: one file, nothing loaded from anywhere
 >>> "<script src=" in html, "TorchServe" in html
 (False, True)
 """
@@ -27,8 +30,9 @@ from ._network import (
     network_data,
     parse_view,
 )
-from ._render import ASSETS, SITE_LINKS, asset_text, render, safe_json, site_nav
+from ._render import ASSETS, asset_text, render, safe_json, safe_url, site_nav, template_environment
 from ._timeline import TimelineFigure, load_events, timeline_figure
+from ._urls import FILE_URLS, NAV_PAGES, Urls
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -37,12 +41,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ASSETS",
-    "ASSET_ROUTE",
+    "FILE_URLS",
     "LARGE_GRAPH",
     "MAX_DEPTH",
-    "SITE_LINKS",
+    "NAV_PAGES",
     "CounterpartsFigure",
     "TimelineFigure",
+    "Urls",
     "ViewState",
     "asset_text",
     "build_network",
@@ -58,16 +63,12 @@ __all__ = [
     "parse_view",
     "project",
     "safe_json",
+    "safe_url",
     "site_nav",
+    "template_environment",
     "timeline_figure",
     "timeline_page",
 ]
-
-#: Where the app serves :data:`ASSETS` (the pages link here unless standalone).
-ASSET_ROUTE = "/viz/static/"
-#: Where served pages link an entity; a standalone file links the entity's IRI instead.
-ENTITY_ROUTE = "/entity/"
-ENTITY_NAMESPACE = "https://w3id.org/mlkg/entity/"
 
 
 def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
@@ -83,82 +84,77 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     return remember(kg, ("viz-projection",), lambda: nx.freeze(to_networkx(kg, details=True)))
 
 
-def graph_page(
-    graph: nx.MultiDiGraph,
-    state: ViewState | None = None,
-    *,
-    standalone: bool = False,
-    asset_base: str = ASSET_ROUTE,
-    entity_base: str | None = None,
-) -> str:
-    """The interactive network page for ``graph``.
+_GRAPH_ASSETS = {
+    "styles": ("vis-network.css", "mlkg-viz.css"),
+    "scripts": ("vis-network.min.js", "mlkg-viz.js"),
+}
+_FIGURE_ASSETS = {"styles": ("mlkg-viz.css",), "scripts": ()}
 
-    ``standalone=True`` inlines every script and style so the file works opened from disk;
-    otherwise the page loads them from ``asset_base`` (the app's own route). ``state`` is the
-    view the page opens on (focus, depth, kinds, ecosystems).
+
+def graph_page(graph: nx.MultiDiGraph, state: ViewState | None = None, urls: Urls = FILE_URLS) -> str:
+    """The interactive network page for ``graph``, opening on the view ``state`` (focus, depth,
+    kinds, ecosystems) and linking through ``urls``.
+
+    With the default :data:`FILE_URLS` the page is one self-contained file: every script and
+    style inlined, entities linked by IRI. The app passes its own :class:`Urls`.
     """
     data = network_data(graph, state)
-    data["entityBase"] = entity_base or (ENTITY_NAMESPACE if standalone else ENTITY_ROUTE)
+    data["entityBase"] = urls.entity_base
     return render(
         "graph.html",
+        urls,
         title="Picture",
         view="graph",
-        standalone=standalone,
-        asset_base=asset_base,
-        styles=("vis-network.css", "mlkg-viz.css"),
-        scripts=("vis-network.min.js", "mlkg-viz.js"),
+        active_page="graph",
         data=data,
         max_depth=MAX_DEPTH,
+        **_GRAPH_ASSETS,
     )
 
 
-def module_page(graph: nx.MultiDiGraph, module: str, state: ViewState | None = None) -> str:
+def module_page(graph: nx.MultiDiGraph, module: str, state: ViewState | None, urls: Urls) -> str:
     """The interactive page for one module's functions (``/viz?module=tf.nn``, see
     :func:`module_graph`); the page keeps ``module`` in its URL."""
     data = network_data(graph, state)
-    data["entityBase"] = ENTITY_ROUTE
+    data["entityBase"] = urls.entity_base
     data["module"] = module
     return render(
         "graph.html",
+        urls,
         title=f"Functions of {module}",
         view="graph",
-        standalone=False,
-        asset_base=ASSET_ROUTE,
-        styles=("vis-network.css", "mlkg-viz.css"),
-        scripts=("vis-network.min.js", "mlkg-viz.js"),
+        active_page="graph",
         data=data,
         max_depth=MAX_DEPTH,
+        **_GRAPH_ASSETS,
     )
 
 
 def counterparts_page(
-    graph: nx.MultiDiGraph, *, left: str = "TensorFlow", right: str = "PyTorch", asset_base: str = ASSET_ROUTE
+    graph: nx.MultiDiGraph, urls: Urls, *, left: str = "TensorFlow", right: str = "PyTorch"
 ) -> str:
     """``left``'s tools against ``right``'s, counterpart links across, grouped by function."""
     figure = counterparts_figure(graph, left, right)
+    title = f"Counterparts: {figure.left_label} and {figure.right_label}"
     return render(
         "counterparts.html",
-        title=f"Counterparts: {figure.left_label} and {figure.right_label}",
+        urls,
+        title=title,
         view="counterparts",
-        standalone=False,
-        asset_base=asset_base,
-        styles=("mlkg-viz.css",),
-        scripts=(),
+        active_page="counterparts",
         fig=figure,
-        entity_base=ENTITY_ROUTE,
+        **_FIGURE_ASSETS,
     )
 
 
-def timeline_page(kg: KnowledgeGraph, graph: nx.MultiDiGraph, *, asset_base: str = ASSET_ROUTE) -> str:
+def timeline_page(kg: KnowledgeGraph, graph: nx.MultiDiGraph, urls: Urls) -> str:
     """The dated events on a time axis; corrected dates shown next to the article's."""
     return render(
         "timeline.html",
+        urls,
         title="Timeline",
         view="timeline",
-        standalone=False,
-        asset_base=asset_base,
-        styles=("mlkg-viz.css",),
-        scripts=(),
+        active_page="timeline",
         fig=timeline_figure(kg, graph),
-        entity_base=ENTITY_ROUTE,
+        **_FIGURE_ASSETS,
     )

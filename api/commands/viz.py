@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     state = parse_view(graph, focus=args.focus, depth=args.depth)
     if state.focus is not None and state.depth is not None:
         graph = graph.subgraph(neighbourhood(graph, state.focus, state.depth)).copy()
-    html = graph_page(graph, state, standalone=True)
+    html = graph_page(graph, state)  # FILE_URLS: one self-contained file
     if args.output == "-":
         sys.stdout.write(html)
         return 0

@@ -4,28 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from mlkg.viz import site_nav
+from ..deps import URLS
+from .pages import page_html
 
 router = APIRouter(include_in_schema=False)
 
 _ASSETS = {"swagger-ui-bundle.js", "swagger-ui.css", "favicon.png"}
-
-_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>mlkg API</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="/docs/assets/favicon.png">
-<link rel="stylesheet" href="/static/nav.css">
-<link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
-<body><header class="site"><a class="brand" href="/">mlkg</a>NAV</header><div id="swagger-ui"></div>
-<script src="/docs/assets/swagger-ui-bundle.js"></script>
-<script src="/docs/assets/docs-init.js"></script>
-</body></html>
-"""
-
-_DOCS_PAGE = _PAGE.replace("NAV", str(site_nav("docs")))
 
 # Started from a file, not inline, so the page works under script-src 'self'.
 _INIT = """window.ui = SwaggerUIBundle({
@@ -42,8 +29,13 @@ def _asset_dir() -> Path:
 
 
 @router.get("/docs", response_class=HTMLResponse)
-def docs() -> HTMLResponse:
-    return HTMLResponse(_DOCS_PAGE)
+def docs(request: Request, urls: URLS) -> HTMLResponse:
+    """Swagger UI in the site's layout."""
+
+    def docs_asset(name: str) -> str:
+        return str(request.app.url_path_for("docs_asset", name=name))
+
+    return HTMLResponse(page_html(urls, "docs.html", docs_asset=docs_asset))
 
 
 @router.get("/docs/assets/{name}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Path
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
@@ -19,10 +18,11 @@ from mlkg.graph._answers import entity_triples
 from mlkg.graph._formats import GRAPH_MEDIA_TYPES
 from mlkg.graph._resolve import name_index
 from mlkg.graph._results import serialize_triples
+from mlkg.viz import Urls
 
 from .. import models
 from ..conneg import negotiate
-from ..deps import KG
+from ..deps import KG, URLS
 from ..vocab import property_label
 from .counterparts import MAX_TEXT, unresolved
 from .pages import render
@@ -50,7 +50,7 @@ def _external_text(iri: str, label: str) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def fact_groups(facts: EntityFacts) -> list[dict[str, Any]]:
+def fact_groups(facts: EntityFacts, urls: Urls) -> list[dict[str, Any]]:
     """The facts as the page shows them: one row per property as it reads from this entity (a
     property and the other side of its inverse are one row), its values together and, where they
     come from more than one layer, grouped by layer; names from the ontology (inverse names too);
@@ -62,7 +62,7 @@ def fact_groups(facts: EntityFacts) -> list[dict[str, Any]]:
         value: dict[str, Any] = {"text": fact.value, "href": None, "external": False, "title": fact.iri or ""}
         value.update(graph=fact.graph, current=fact.current)
         if fact.id:
-            value["href"] = "/entity/" + quote(fact.id, safe="")
+            value["href"] = urls.entity(fact.id)
         elif fact.iri and fact.iri.startswith(("https://", "http://")) and not fact.iri.startswith(MLKG_BASE):
             value.update(href=fact.iri, external=True, text=_external_text(fact.iri, fact.value))
         elif not fact.value and fact.iri:
@@ -129,6 +129,7 @@ def get_entity(
 )
 def entity_page(
     kg: KG,
+    urls: URLS,
     name: Annotated[
         str, Path(max_length=MAX_TEXT, description="Entity id, optionally with .ttl, .jsonld or .nt")
     ],
@@ -154,14 +155,16 @@ def entity_page(
         suggestions = resolution.suggestions or resolution.candidates
         if media_type in (HTML, "application/xhtml+xml"):
             return render(
-                "not_found.html", 404, entity_id=entity_id, suggestions=[asdict(s) for s in suggestions]
+                urls, "not_found.html", 404, entity_id=entity_id, suggestions=[asdict(s) for s in suggestions]
             )
         hint = "; did you mean: " + ", ".join(s.id for s in suggestions) if suggestions else ""
         return PlainTextResponse(f"no entity with id {entity_id!r}{hint}", status_code=404, headers=vary)
     if media_type in (HTML, "application/xhtml+xml"):
         facts = entity_facts(kg, entity)
-        describe = quote(f"DESCRIBE <{entity.iri}>", safe="")
-        response = render("entity.html", facts=asdict(facts), groups=fact_groups(facts), describe=describe)
+        describe = urls.sparql(query=f"DESCRIBE <{entity.iri}>")
+        response = render(
+            urls, "entity.html", facts=asdict(facts), groups=fact_groups(facts, urls), describe=describe
+        )
         response.headers.update(vary)
         return response
     body = serialize_triples(entity_triples(kg, entity.iri), GRAPH_MEDIA_TYPES[media_type])

@@ -11,39 +11,31 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from mlkg.graph import KnowledgeGraph, counterparts, resolve
-from mlkg.viz import site_nav
+from mlkg.viz import Urls, template_environment
 
-from ..deps import KG
+from ..deps import KG, URLS
 from ..vocab import type_label, type_labels_json
 from .counterparts import MAX_TEXT
 
 router = APIRouter(tags=["pages"])
 
 
-def _safe_url(value: object) -> str | None:
-    """``value`` when it is an http(s) URL, else None: data never chooses a link's scheme."""
-    text = str(value or "")
-    return text if text.startswith(("https://", "http://")) else None
-
-
 @functools.cache
 def templates() -> jinja2.Environment:
-    """Our page templates; autoescape is on for every template, whatever its name."""
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("mlkg.api", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
+    """The pages' templates: viz's factory with the API's folder and its vocabulary filters."""
+    return template_environment(
+        "mlkg.api", filters={"type_label": type_label}, globals={"type_labels_json": type_labels_json}
     )
-    env.filters["safe_url"] = _safe_url
-    env.globals["site_nav"] = site_nav
-    env.globals["type_labels_json"] = type_labels_json
-    env.filters["type_label"] = type_label
-    return env
 
 
-def render(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+def page_html(urls: Urls, name: str, **context: Any) -> str:
+    """One of our pages, linking through ``urls``."""
+    return templates().get_template(name).render(urls=urls, **context)
+
+
+def render(urls: Urls, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """An HTML response from one of our templates."""
-    return HTMLResponse(templates().get_template(name).render(**context), status_code=status_code)
+    return HTMLResponse(page_html(urls, name, **context), status_code=status_code)
 
 
 def card_context(kg: KnowledgeGraph, text: str, to: str | None) -> tuple[dict[str, Any], int]:
@@ -69,6 +61,7 @@ def card_context(kg: KnowledgeGraph, text: str, to: str | None) -> tuple[dict[st
 )
 def home(
     kg: KG,
+    urls: URLS,
     tool: Annotated[str | None, Query(description="show the counterpart card for this tool")] = None,
     to: Annotated[str | None, Query(description="pytorch or tensorflow")] = None,
 ) -> HTMLResponse:
@@ -88,4 +81,4 @@ def home(
         context.update(found)
         # 300 is for API clients choosing between candidates; a browser gets the page as 200.
         status = 200 if status == 300 else status
-    return render("home.html", status, **context)
+    return render(urls, "home.html", status, **context)

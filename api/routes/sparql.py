@@ -56,8 +56,9 @@ from mlkg.viz import safe_json
 
 from ..conneg import media_type_of, negotiate, parse_accept, quality
 from ..settings import Settings
+from ..urls import site_urls
 from ..vocab import COMMON_TERMS, completion_terms, without_predeclared_prefixes
-from .pages import templates
+from .pages import page_html
 
 
 @asynccontextmanager
@@ -545,10 +546,11 @@ def example_queries() -> tuple[ExampleQuery, ...]:
 
 def _page(request: Request, query: str | None) -> HTMLResponse:
     settings: Settings = request.app.state.settings
+    urls = site_urls(request.app)
     config = {
         "endpoint": request.url.path,
         "entityBase": ENT,
-        "entityPath": "/entity/",
+        "entityPath": urls.entity_base,
         "prefixes": PREFIXES,
         # Results shorten graph IRIs too (display only: graph: is not predeclared).
         "displayPrefixes": {**PREFIXES, "graph": GRAPH},
@@ -563,17 +565,15 @@ def _page(request: Request, query: str | None) -> HTMLResponse:
         "timeout": settings.query_timeout,
         "truncatedHeader": TRUNCATED_HEADER,
     }
-    html = (
-        templates()
-        .get_template("sparql.html")
-        .render(
-            prefixes=sparql_prefixes(),
-            prefix_names=list(PREFIXES),
-            config_json=safe_json(config),
-            examples=example_queries(),
-            timeout=settings.query_timeout,
-            row_limit=settings.row_limit,
-            graph_base=GRAPH,
-        )
+    html = page_html(
+        urls,
+        "sparql.html",
+        prefixes=sparql_prefixes(),
+        prefix_names=list(PREFIXES),
+        config_json=safe_json(config),
+        examples=example_queries(),
+        timeout=settings.query_timeout,
+        row_limit=settings.row_limit,
+        graph_base=GRAPH,
     )
     return HTMLResponse(html, headers={"Vary": "Accept"})  # CSP etc. come from the middleware

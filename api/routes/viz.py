@@ -12,8 +12,9 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import HTMLResponse, Response
 
 from mlkg.graph import KnowledgeGraph, QueryError
+from mlkg.viz import Urls
 
-from ..deps import KG
+from ..deps import KG, URLS
 
 router = APIRouter(tags=["viz"])
 
@@ -29,6 +30,7 @@ router = APIRouter(tags=["viz"])
 )
 def viz_page(
     kg: KG,
+    urls: URLS,
     focus: Annotated[
         str | None, Query(max_length=200, description="entity id to focus, e.g. TorchServe")
     ] = None,
@@ -51,7 +53,7 @@ def viz_page(
     from mlkg.viz import graph_page, parse_view, project
 
     if module is not None:  # function-level module view (viz/_functions.py)
-        return _module_view(kg, module, focus, depth, kinds, ecosystem)
+        return _module_view(kg, urls, module, focus, depth, kinds, ecosystem)
     graph = project(kg)
     if focus is not None and focus not in graph:
         raise HTTPException(404, f"no entity {focus!r} to focus on")
@@ -59,11 +61,12 @@ def viz_page(
         state = parse_view(graph, focus=focus, depth=depth, kinds=kinds, ecosystem=ecosystem)
     except QueryError as err:
         raise HTTPException(400, str(err)) from err
-    return HTMLResponse(graph_page(graph, state))
+    return HTMLResponse(graph_page(graph, state, urls))
 
 
 def _module_view(
     kg: KnowledgeGraph,
+    urls: Urls,
     module: str,
     focus: str | None,
     depth: int | None,
@@ -82,7 +85,7 @@ def _module_view(
         state = parse_view(graph, focus=focus, depth=depth, kinds=kinds, ecosystem=ecosystem)
     except QueryError as err:
         raise HTTPException(400, str(err)) from err
-    return HTMLResponse(module_page(graph, key, state))
+    return HTMLResponse(module_page(graph, key, state, urls))
 
 
 #: The ecosystems /viz/counterparts compares, as typed in ``left`` / ``right`` -> their entity ids.
@@ -98,6 +101,7 @@ Ecosystem = Literal["tensorflow", "pytorch", "jax"]
 )
 def viz_counterparts(
     kg: KG,
+    urls: URLS,
     left: Annotated[Ecosystem, Query(description="Ecosystem drawn on the left")] = "tensorflow",
     right: Annotated[Ecosystem, Query(description="Ecosystem drawn on the right")] = "pytorch",
 ) -> HTMLResponse:
@@ -107,16 +111,16 @@ def viz_counterparts(
 
     if left == right:
         raise HTTPException(400, f"left and right are both {left!r}: choose two different ecosystems")
-    page = counterparts_page(project(kg), left=COMPARED_ECOSYSTEMS[left], right=COMPARED_ECOSYSTEMS[right])
-    return HTMLResponse(page)
+    compared = COMPARED_ECOSYSTEMS[left], COMPARED_ECOSYSTEMS[right]
+    return HTMLResponse(counterparts_page(project(kg), urls, left=compared[0], right=compared[1]))
 
 
 @router.get("/viz/timeline", response_class=HTMLResponse, summary="Dated events on a time axis")
-def viz_timeline(kg: KG) -> HTMLResponse:
+def viz_timeline(kg: KG, urls: URLS) -> HTMLResponse:
     """Events coloured by ecosystem; a corrected date is drawn beside the article's and joined to it."""
     from mlkg.viz import project, timeline_page
 
-    return HTMLResponse(timeline_page(kg, project(kg)))
+    return HTMLResponse(timeline_page(kg, project(kg), urls))
 
 
 @router.get("/viz/static/{name}", summary="Scripts and styles of the viz pages", include_in_schema=False)

@@ -633,7 +633,7 @@
   function start() {
     renderLegends();
     applyVisibility();
-    if (state.focus && meta[state.focus]) focusNode(state.focus, { instant: true, keepDepth: true });
+    if (state.focus && meta[state.focus]) focusNode(state.focus, { instant: true });
     network.once("afterDrawing", markReady);
     network.redraw();
   }
