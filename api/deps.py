@@ -13,7 +13,7 @@ from .settings import Settings
 from .urls import site_urls
 
 
-# async: FastAPI runs a plain ``def`` dependency in a thread, a hop per request for a lookup.
+# Each is async: FastAPI runs a plain ``def`` dependency in a thread, a hop per request for a lookup.
 async def get_kg(request: Request) -> KnowledgeGraph:
     """The graph opened when the app started."""
     kg: KnowledgeGraph = request.app.state.kg
@@ -26,7 +26,7 @@ async def get_app_settings(request: Request) -> Settings:
     return settings
 
 
-def get_urls(request: Request) -> Urls:
+async def get_urls(request: Request) -> Urls:
     """Where the pages link: the app's routes (:func:`~mlkg.api.urls.site_urls`)."""
     return site_urls(request.app)
 
