@@ -97,8 +97,8 @@ def sssom_rows(kg: KnowledgeGraph) -> list[dict[str, str]]:
         if until:
             comment += f" No longer holds since {until}."
         elif not current:
-            gone = next(t for t in (subject, obj) if reader.ended(t))
-            comment += f" No longer holds: {reader.label(gone)} is {reader.status(gone)}."
+            tool = next(t for t in (subject, obj) if reader.ended(t))
+            comment += f" No longer holds: {reader.label(tool)} is {reader.status(tool)}."
         rows.append(
             {
                 "subject_id": _curie(subject),
