@@ -1,8 +1,11 @@
 """Pydantic response models of the REST API, with examples for /docs.
 
-They mirror the frozen dataclasses of :mod:`mlkg.graph` field for field, so an answer is
+They mirror the frozen dataclasses of :mod:`mlkg.graph` field for field (names, and which may be
+null; tests/test_models.py fails when one gains a field the other lacks), and share their
+vocabulary (:class:`~mlkg.graph.Strength`, :class:`~mlkg.graph.Basis`), so an answer is
 ``Model.model_validate(dataclasses.asdict(answer))`` and the CLI's ``--json`` (which dumps the
-dataclass) prints exactly what the API returns.
+dataclass) prints exactly what the API returns. The models add what /docs shows: descriptions
+and examples.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from mlkg.graph import Basis, Strength
 
 _TS = "https://w3id.org/mlkg/entity/TorchServe"
 _TFS = "https://w3id.org/mlkg/entity/TensorFlowServing"
@@ -48,7 +53,7 @@ class SearchHit(EntityRef):
 
 
 class Successor(BaseModel):
-    """What took over from a renamed, moved, merged or retired tool, and since when."""
+    """What took over from a tool that was renamed, moved, merged or otherwise ended, and since when."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -100,8 +105,8 @@ class Counterpart(BaseModel):
     iri: str = Field(examples=[_TS])
     label: str = Field(examples=["TorchServe"])
     ecosystem: str | None = Field(examples=["PyTorch"])
-    strength: Literal["exact", "close", "related"] = Field(examples=["close"])
-    basis: Literal["stated", "inferred"] = Field(
+    strength: Strength = Field(examples=["close"])
+    basis: Basis = Field(
         description="stated by a source, or inferred (shared function, successor chain, our judgement)",
         examples=["stated"],
     )
@@ -242,5 +247,6 @@ class EntityFacts(BaseModel):
     changes: list[str] = Field(description="What changed since the article, in plain sentences")
     summary: str = Field(default="", description="For a tool: the counterpart answer's summary, today first")
     successor: Successor | None = Field(
-        default=None, description="What took over from it, if it was renamed, moved, merged or retired"
+        default=None,
+        description="What took over from it, if it was renamed, moved, merged or otherwise ended",
     )

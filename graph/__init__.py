@@ -39,22 +39,9 @@ modules.
 from types import FunctionType
 from typing import TYPE_CHECKING
 
-from ._answers import (
-    ECOSYSTEMS,
-    CorrectionRef,
-    Counterpart,
-    CounterpartAnswer,
-    EntityFacts,
-    Fact,
-    NoCounterpartNote,
-    SourceRef,
-    SuccessorRef,
-    TimelineEvent,
-    ToolRef,
-    counterparts,
-    entity_facts,
-    timeline,
-)
+from ._correspondence import Basis, Strength
+from ._counterparts import Counterpart, CounterpartAnswer, NoCounterpartNote, ToolRef, counterparts
+from ._entity import EntityFacts, Fact, entity_facts
 from ._errors import (
     DataError,
     EngineUnavailable,
@@ -73,8 +60,10 @@ from ._errors import (
 from ._formats import FORMATS, Format, resolve_format
 from ._knowledge import ENGINES, GraphConfig, GraphStats, KnowledgeGraph
 from ._projection import to_networkx
+from ._reader import ECOSYSTEMS, SourceRef, SuccessorRef
 from ._resolve import EntityRef, Resolution, SearchHit, resolve, search
 from ._results import QueryResult, Term, Truncation, serialize_result
+from ._timeline import CorrectionRef, TimelineEvent, timeline
 
 if TYPE_CHECKING:
     from ._coverage import Coverage, EcosystemCoverage, coverage
@@ -86,6 +75,7 @@ __all__ = [
     "ENGINES",
     "EXPORT_FORMATS",
     "FORMATS",
+    "Basis",
     "CorrectionRef",
     "Counterpart",
     "CounterpartAnswer",
@@ -113,6 +103,7 @@ __all__ = [
     "Resolution",
     "SearchHit",
     "SourceRef",
+    "Strength",
     "SuccessorRef",
     "Term",
     "TimelineEvent",

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from mlkg.ontology import local_name
 
-from ._answers import ECOSYSTEMS
 from ._memo import remember
+from ._reader import ECOSYSTEMS
 
 if TYPE_CHECKING:
     from ._knowledge import KnowledgeGraph

@@ -12,7 +12,7 @@ of each side linked to the tagged source. No HTTP here.
 >>> kg = KnowledgeGraph.open()
 >>> answer = function_counterparts(kg, resolve(kg, "tf.nn.gelu").entity, to="pytorch")
 >>> [(c.label, c.strength) for c in answer.counterparts]
-[('torch.nn.functional.gelu', 'close')]
+[('torch.nn.functional.gelu', <Strength.CLOSE: 'close'>)]
 """
 
 from __future__ import annotations
@@ -21,10 +21,12 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from mlkg.ontology import ENT, local_name
+from mlkg.ontology import local_name
 
-from ._answers import Counterpart, CounterpartAnswer, SourceRef, ToolRef
+from ._correspondence import Basis, Strength
+from ._counterparts import Counterpart, CounterpartAnswer, ToolRef
 from ._memo import remember
+from ._reader import ECOSYSTEMS, SourceRef
 
 if TYPE_CHECKING:
     from ._knowledge import KnowledgeGraph
@@ -45,12 +47,7 @@ __all__ = [
 #: The asserted class (local name) of framework functions, as :class:`EntityRef.type` gives it.
 FUNCTION_TYPE = "FrameworkFunction"
 #: ``to=`` names of the ecosystems function counterparts move between.
-FUNCTION_ECOSYSTEMS: dict[str, str] = {
-    "tensorflow": ENT + "TensorFlow",
-    "pytorch": ENT + "PyTorch",
-    "jax": ENT + "JAX",
-}
-_STRENGTH_ORDER = {"exact": 0, "close": 1, "related": 2}
+FUNCTION_ECOSYSTEMS: dict[str, str] = ECOSYSTEMS
 #: Spellings of a module that people use, folded onto the one the data uses (longest first).
 _MODULE_SPELLINGS = (
     ("torch.nn.functional", "torch.nn.functional"),
@@ -91,7 +88,7 @@ class FunctionLink:
 
     iri: str
     op: str
-    strength: str
+    strength: Strength
     evidence: str
     functions: tuple[str, str]
     sources: dict[str, SourceRef]
@@ -128,7 +125,7 @@ def _build(kg: KnowledgeGraph, about: str | None = None) -> FunctionIndex:
             node,
             {
                 "op": row["op"].value,
-                "strength": local_name(row["strength"].value).lower(),
+                "strength": Strength.of(row["strength"].value),
                 "evidence": row["evidence"].value,
             },
         )
@@ -162,7 +159,7 @@ def _build(kg: KnowledgeGraph, about: str | None = None) -> FunctionIndex:
         link = FunctionLink(
             node,
             str(info["op"]),
-            str(info["strength"]),
+            Strength(str(info["strength"])),
             str(info["evidence"]),
             (ends[0], ends[1]),
             sides[node],
@@ -228,7 +225,7 @@ def _answer(kg: KnowledgeGraph, entity: EntityRef, to: str | None) -> Counterpar
             by_other[other].append(link)
     found = []
     for other, links in by_other.items():
-        links.sort(key=lambda k: (_STRENGTH_ORDER[k.strength], k.op, k.iri))
+        links.sort(key=lambda k: (k.strength.rank, k.op, k.iri))
         best = links[0]
         theirs = index.functions[other]
         ops = ", ".join(dict.fromkeys(k.op for k in links))
@@ -239,8 +236,8 @@ def _answer(kg: KnowledgeGraph, entity: EntityRef, to: str | None) -> Counterpar
                 iri=theirs.iri,
                 label=theirs.label,
                 ecosystem=theirs.ecosystem,
-                strength=best.strength,  # type: ignore[arg-type]
-                basis="inferred",
+                strength=best.strength,
+                basis=Basis.INFERRED,
                 function=f"Keras op {best.op}",
                 current=True,
                 status="active",
@@ -249,7 +246,7 @@ def _answer(kg: KnowledgeGraph, entity: EntityRef, to: str | None) -> Counterpar
                 sources=tuple(sources.values()),
             )
         )
-    found.sort(key=lambda c: (_STRENGTH_ORDER[c.strength], c.ecosystem or "", c.label, c.iri))
+    found.sort(key=lambda c: (c.strength.rank, c.ecosystem or "", c.label, c.iri))
     return CounterpartAnswer(
         query=entity.label, tool=tool, counterparts=tuple(found), summary=_summary(entity.label, found)
     )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlkg.ontology import MLKG, ONTOLOGY_GRAPH, PROV, SKOS, XSD, local_name
 
+from ._correspondence import Basis, Strength
 from ._loading import INFERRED_GRAPH, layer_of
 from ._today import current_status, holds_today
 
@@ -270,9 +271,10 @@ def _add_counterparts(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> None:
         corr["tools"].add(local_name(row["tool"].value))
         for var in ("label", "evidence", "until"):
             corr[var] = corr.get(var) or _text(row, var)
-        for var in ("strength", "basis"):
-            value = _text(row, var)
-            corr[var] = corr.get(var) or (local_name(value) if value else None)
+        # the individuals' local names ("Close", "Stated"), as GraphML and the pictures carry them
+        strength, basis = _text(row, "strength"), _text(row, "basis")
+        corr["strength"] = corr.get("strength") or (Strength.of(strength).term if strength else None)
+        corr["basis"] = corr.get("basis") or (Basis.of(basis).term if basis else None)
         if "fn" in row:
             fn = row["fn"].value
             _add_unique(

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING
 
 from mlkg.ontology import ENT, MLKG, PROV, SKOS, SRC
 
-from ._answers import ECOSYSTEMS, _Reader, _strength
+from ._correspondence import Basis, Strength
+from ._reader import ECOSYSTEMS, Reader
 from ._today import holds_today
 
 if TYPE_CHECKING:
@@ -45,7 +46,11 @@ SSSOM_COLUMNS = (
     "comment",
 )
 MAPPING_SET_ID = "https://w3id.org/mlkg/mappings/counterparts.sssom.tsv"
-_PREDICATES = {"exact": "skos:exactMatch", "close": "skos:closeMatch", "related": "skos:relatedMatch"}
+_PREDICATES = {
+    Strength.EXACT: "skos:exactMatch",
+    Strength.CLOSE: "skos:closeMatch",
+    Strength.RELATED: "skos:relatedMatch",
+}
 _CURIE_MAP = {
     "ent": ENT,
     "mlkg": MLKG,
@@ -70,7 +75,7 @@ def _cell(text: str) -> str:
 
 def sssom_rows(kg: KnowledgeGraph) -> list[dict[str, str]]:
     """One dict per correspondence, keyed by :data:`SSSOM_COLUMNS`, sorted by subject then object."""
-    reader = _Reader(kg)
+    reader = Reader(kg)
     tensorflow = ECOSYSTEMS["tensorflow"]
     rows = []
     for node in sorted({r["c"].value for r in kg.query(_NODES).bindings()}):
@@ -78,7 +83,7 @@ def sssom_rows(kg: KnowledgeGraph) -> list[dict[str, str]]:
         if len(tools) != 2:
             continue
         subject, obj = sorted(tools, key=lambda t: (reader.ecosystem_iri(t) != tensorflow, t))
-        stated = reader.first(node, MLKG + "basis") == MLKG + "Stated"
+        stated = reader.basis(node) is Basis.STATED
         sources = reader.values(node, PROV + "wasDerivedFrom")
         weak = bool(sources) and all(reader.first(s, MLKG + "weakSource") in ("true", "1") for s in sources)
         until = reader.first(node, MLKG + "validUntil")
@@ -92,13 +97,13 @@ def sssom_rows(kg: KnowledgeGraph) -> list[dict[str, str]]:
         if until:
             comment += f" No longer holds since {until}."
         elif not current:
-            gone = next(t for t in (subject, obj) if reader.ended(t))
-            comment += f" No longer holds: {reader.label(gone)} is {reader.status(gone)}."
+            tool = next(t for t in (subject, obj) if reader.ended(t))
+            comment += f" No longer holds: {reader.label(tool)} is {reader.status(tool)}."
         rows.append(
             {
                 "subject_id": _curie(subject),
                 "subject_label": reader.label(subject),
-                "predicate_id": _PREDICATES[_strength(reader.first(node, MLKG + "strength"))],
+                "predicate_id": _PREDICATES[reader.strength(node)],
                 "object_id": _curie(obj),
                 "object_label": reader.label(obj),
                 "mapping_justification": "semapv:ManualMappingCuration"

@@ -2,7 +2,7 @@
 
 Every reader of the graph (the counterpart answers, the SSSOM table, the networkx projection
 and every picture) decides "ended" and "holds today" here, so a tool is never current in one
-place and retired in another.
+place and ended in another.
 
 * A tool (or any entity) has **ended** when its ``mlkg:status`` is one under which it is no
   longer the thing to use: archived, deprecated, renamed (the new name is the thing to use),

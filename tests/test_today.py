@@ -97,7 +97,7 @@ def test_one_definition_of_ended_for_answers_sssom_and_pictures(tmp_path: Path) 
     edge = next(a for _, _, a in graph.edges("TensorFlowServing", data=True) if a["kind"] == "counterpart")
     assert edge["current"] is False
     figure = counterparts_figure(graph)
-    assert next(b for b in figure.boxes if b.id == "TensorFlowServing").inactive
+    assert next(b for b in figure.boxes if b.id == "TensorFlowServing").ended
     # and without that status, TF Serving is current from TorchServe's side (TorchServe's own
     # archival is its fate, reported beside the answer)
     shipped = KnowledgeGraph.open()

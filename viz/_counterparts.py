@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from mlkg.graph import Basis, Strength
 from mlkg.graph._today import ended
 from mlkg.ontology import MLKG
 
@@ -40,7 +41,8 @@ class ToolBox:
     y: float
     fill: str
     border: str
-    inactive: bool
+    ended: bool
+    """The tool has ended (archived, renamed...; see mlkg.graph._today): drawn dashed and faded."""
     status: str | None
 
 
@@ -183,7 +185,7 @@ def counterparts_figure(
                         y=row_y,
                         fill=kind_colour(str(attrs.get("kind") or "")),
                         border=border,
-                        inactive=ended(status),
+                        ended=ended(status),
                         status=attrs.get("status_label") if ended(status) else None,
                     )
                 )
@@ -194,23 +196,23 @@ def counterparts_figure(
         (ax, ay), (bx, by) = positions[a], positions[b]
         x1, y1, x2, y2 = ax + BOX_W, ay + BOX_H / 2, bx, by + BOX_H / 2
         mid = (x1 + x2) / 2
-        strength = str(attrs.get("strength") or "Related")
-        basis = str(attrs.get("basis") or "Inferred")
+        strength = Strength.of(attrs.get("strength"))
+        basis = Basis.of(attrs.get("basis"))
         current = bool(attrs.get("current"))
         figure.links.append(
             Link(
                 left=a,
                 right=b,
                 path=f"M{x1:.1f},{y1:.1f} C{mid:.1f},{y1:.1f} {mid:.1f},{y2:.1f} {x2:.1f},{y2:.1f}",
-                colour=strength_colour(strength),
-                stated=basis == "Stated",
-                strength=strength,
-                basis=basis,
+                colour=strength_colour(strength.term),
+                stated=basis is Basis.STATED,
+                strength=strength.term,
+                basis=basis.term,
                 title=str(attrs.get("title") or ""),
                 evidence=str(attrs.get("evidence") or ""),
                 valid_until=attrs.get("valid_until"),
                 current=current,
-                width=CURRENT_WIDTH[basis == "Stated"] if current else ENDED_WIDTH,
+                width=CURRENT_WIDTH[basis is Basis.STATED] if current else ENDED_WIDTH,
                 opacity=1.0 if current else ENDED_OPACITY,
                 anchor=f"pair-{len(figure.links) + 1}",
             )
@@ -248,5 +250,5 @@ def _add_successions(
 
 def attrs_rank(attrs: dict[str, Any]) -> int:
     """Stated before inferred, then exact before close before related."""
-    strength = {"Exact": 0, "Close": 1, "Related": 2}.get(str(attrs.get("strength")), 3)
-    return (0 if attrs.get("basis") == "Stated" else 4) + strength
+    stated = Basis.of(attrs.get("basis")) is Basis.STATED
+    return (0 if stated else 4) + Strength.of(attrs.get("strength")).rank

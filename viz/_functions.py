@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mlkg.graph import QueryError
+from mlkg.graph import Basis, QueryError
 from mlkg.graph._functions import function_index, module_key
 
 if TYPE_CHECKING:
@@ -67,8 +67,8 @@ def module_graph(kg: KnowledgeGraph, module: str) -> tuple[str, nx.MultiDiGraph]
                     f"{graph.nodes[a]['label']} corresponds to {graph.nodes[b]['label']} (Keras op {link.op})"
                 ),
                 correspondence=link.iri.rsplit("/", 1)[-1],
-                strength=link.strength.capitalize(),
-                basis="Inferred",
+                strength=link.strength.term,
+                basis=Basis.INFERRED.term,
                 functions=[{"id": link.op, "label": f"Keras op {link.op}"}],
                 evidence=link.evidence,
                 valid_until=None,

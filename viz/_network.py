@@ -7,7 +7,7 @@ from collections import Counter, deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mlkg.graph import QueryError
+from mlkg.graph import Basis, QueryError, Strength
 from mlkg.graph._today import ended
 
 from ._style import (
@@ -237,7 +237,7 @@ def build_network(graph: nx.MultiDiGraph) -> Network:
         # Large graphs: no edge labels on the canvas (the details panel lists each relation).
         label = "" if large else str(attrs.get("label") or "")
         if attrs.get("kind") == "counterpart":
-            stated = attrs.get("basis") == "Stated"
+            stated = Basis.of(attrs.get("basis")) is Basis.STATED
             current = bool(attrs.get("current"))
             colour = strength_colour(attrs.get("strength"))
             edge = Edge(
@@ -340,7 +340,7 @@ def network_data(graph: nx.MultiDiGraph, state: ViewState | None = None) -> dict
             {"id": fid, "label": label, "colour": colour} for fid, (label, colour) in FAMILIES.items()
         ],
         "ecosystems": eco_legend,
-        "strengthColours": {s: strength_colour(s) for s in ("Exact", "Close", "Related")},
+        "strengthColours": {s.term: strength_colour(s.term) for s in Strength},
         "options": net.options,
         "labelMinPx": NODE_LABEL_MIN_PX,
         "large": graph.number_of_nodes() > LARGE_GRAPH,

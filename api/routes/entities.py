@@ -14,7 +14,7 @@ from fastapi import APIRouter, Header, Path
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from mlkg.graph import FORMATS, EntityFacts, EntityRef, KnowledgeGraph, Resolution, entity_facts, resolve
-from mlkg.graph._answers import entity_triples
+from mlkg.graph._entity import entity_triples
 from mlkg.graph._formats import GRAPH_MEDIA_TYPES
 from mlkg.graph._resolve import name_index
 from mlkg.graph._results import serialize_triples
