@@ -81,7 +81,7 @@ class Reader:
     def prefetch(self, nodes: str, root: str | None = None) -> None:
         """On the remote engine, fetch the statements of every IRI ``?e`` the group pattern
         ``nodes`` finds (``?root`` bound to ``root``) in one round trip, not one per node."""
-        if self.kg.config.engine != "remote":
+        if not self.kg.capabilities.round_trips:
             return
         query = (
             f"SELECT ?e ?p ?o ?g WHERE {{ {{ {nodes} }} FILTER(isIRI(?e)) "
