@@ -57,12 +57,13 @@ def markdown(results: dict[str, Any]) -> str:
             lines.append(f"| {titles.get(query, query)} | " + " | ".join(cells) + " |")
         lines += [
             "",
-            "| server | triples | start-up s | RSS MB (whole process tree) |",
-            "|---|---|---|---|",
+            "| server | triples | start-up s | RSS MB (whole process tree) | PSS MB (shared pages once) |",
+            "|---|---|---|---|---|",
         ]
         for n in names:
             lines.append(
-                f"| {n} | {got[n]['triples']:,} | {_f(got[n]['startup_s'], 1)} | {_f(got[n]['rss_mb'], 0)} |"
+                f"| {n} | {got[n]['triples']:,} | {_f(got[n]['startup_s'], 1)} | {_f(got[n]['rss_mb'], 0)} "
+                f"| {_f(got[n].get('pss_mb'), 0)} |"
             )
         for key, ratio in comparison.get("ratios", {}).items():
             lines += [

@@ -169,6 +169,7 @@ def measure_server(server: servers.Server, args: argparse.Namespace, driver: str
         for r in requests
     }
     out["rss_mb"] = server.rss_mb()
+    out["pss_mb"] = server.pss_mb()
     if isinstance(server, servers.MlkgServer):
         for row, (paths, accept) in REST_ROWS.items():
             rest = [load.Request(row, path, accept) for path in paths]

@@ -41,8 +41,8 @@ def executable(name: str) -> str | None:
     return str(local) if local.exists() else shutil.which(name)
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of ``pid`` and all its descendants (from /proc)."""
+def _tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants (from /proc)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -52,18 +52,35 @@ def tree_rss_mb(pid: int) -> float:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(entry.name))
-    total_kb = 0
-    todo = [pid]
+    found, todo = [], [pid]
     while todo:
         current = todo.pop()
+        found.append(current)
         todo.extend(children.get(current, ()))
+    return found
+
+
+def _sum_kb(pids: list[int], file: str, field: str) -> float:
+    total_kb = 0
+    for pid in pids:
         try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{pid}/{file}").read_text().splitlines():
+                if line.startswith(field):
                     total_kb += int(line.split()[1])
         except OSError:
             continue
     return total_kb / 1024
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and all its descendants, each counted whole (MB)."""
+    return _sum_kb(_tree(pid), "status", "VmRSS:")
+
+
+def tree_pss_mb(pid: int) -> float:
+    """Proportional memory of the tree (MB): a page shared by n processes (the graph after a
+    fork) counts 1/n in each, so the sum is what the tree really holds."""
+    return _sum_kb(_tree(pid), "smaps_rollup", "Pss:")
 
 
 class Server:
@@ -128,6 +145,9 @@ class Server:
 
     def rss_mb(self) -> float:
         return tree_rss_mb(self.proc.pid) if self.proc else float("nan")
+
+    def pss_mb(self) -> float:
+        return tree_pss_mb(self.proc.pid) if self.proc else float("nan")
 
     def log(self) -> str:
         self._log.seek(0)
