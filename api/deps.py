@@ -9,7 +9,6 @@ from fastapi import Depends, Request
 from mlkg.graph import KnowledgeGraph
 from mlkg.viz import Urls
 
-from .settings import Settings
 from .urls import site_urls
 
 
@@ -20,17 +19,10 @@ async def get_kg(request: Request) -> KnowledgeGraph:
     return kg
 
 
-async def get_app_settings(request: Request) -> Settings:
-    """The settings the app was created with (not re-read per request)."""
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 async def get_urls(request: Request) -> Urls:
     """Where the pages link: the app's routes (:func:`~mlkg.api.urls.site_urls`)."""
     return site_urls(request.app)
 
 
 KG = Annotated[KnowledgeGraph, Depends(get_kg)]
-AppSettings = Annotated[Settings, Depends(get_app_settings)]
 URLS = Annotated[Urls, Depends(get_urls)]
