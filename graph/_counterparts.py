@@ -256,20 +256,49 @@ def _from_correspondence(reader: Reader, tool: str, other: str, node: str, via: 
     evidence = " ".join(reader.values(node, MLKG + "evidence"))
     if via:
         evidence = f"Through {via}, the new name or successor of the tool asked about: {evidence}"
+    return _counterpart(
+        reader,
+        other,
+        until=reader.first(node, MLKG + "validUntil"),
+        strength=reader.strength(node),
+        basis=basis,
+        function=reader.label(function) if function else None,
+        evidence=evidence,
+        sources=reader.sources(sources),
+        article=basis is Basis.STATED and ARTICLE_SOURCE in sources and via is None,
+        via=via,
+    )
+
+
+def _counterpart(
+    reader: Reader,
+    other: str,
+    *,
+    until: str | None,
+    strength: Strength,
+    basis: Basis,
+    function: str | None,
+    evidence: str,
+    sources: tuple[SourceRef, ...],
+    article: bool = False,
+    via: str | None = None,
+) -> Counterpart:
+    """``other`` as a counterpart: its own description read from the graph (name, ecosystem,
+    status, whether it holds today given the pair's end date ``until``), the pair's from the caller."""
     return Counterpart(
         id=local_name(other),
         iri=other,
         label=reader.label(other),
         ecosystem=reader.ecosystem_label(other),
-        strength=reader.strength(node),
+        strength=strength,
         basis=basis,
-        function=reader.label(function) if function else None,
-        current=holds_today(reader.first(node, MLKG + "validUntil"), reader.state(other)),
+        function=function,
+        current=holds_today(until, reader.state(other)),
         status=reader.status(other),
         evidence=evidence,
-        sources=reader.sources(sources),
+        sources=sources,
         neutral=reader.ecosystem_iri(other) is None,
-        article=basis is Basis.STATED and ARTICLE_SOURCE in sources and via is None,
+        article=article,
         via=via,
     )
 
@@ -290,22 +319,18 @@ def _successors(reader: Reader, tool: str, found: Sequence[Counterpart]) -> list
                 continue
             listed.add(new)
             added.append(
-                Counterpart(
-                    id=local_name(new),
-                    iri=new,
-                    label=reader.label(new),
-                    ecosystem=reader.ecosystem_label(new),
+                _counterpart(
+                    reader,
+                    new,
+                    until=None,
                     strength=start.strength,
                     basis=Basis.INFERRED,
                     function=start.function,
-                    current=holds_today(None, reader.state(new)),
-                    status=reader.status(new),
                     evidence=(
                         "Followed from a counterpart that no longer holds "
                         f"({start.basis}, {start.strength}): {chain}."
                     ),
                     sources=_succession_sources(reader, start.iri, new),
-                    neutral=reader.ecosystem_iri(new) is None,
                     via=start.via,
                 )
             )
@@ -346,16 +371,13 @@ def _same_function(reader: Reader, iri: str, kin: set[str]) -> list[Counterpart]
     for other, functions in sorted(shared.items()):
         names = ", ".join(sorted(reader.label(f) for f in functions))
         answer.append(
-            Counterpart(
-                id=local_name(other),
-                iri=other,
-                label=reader.label(other),
-                ecosystem=reader.ecosystem_label(other),
+            _counterpart(
+                reader,
+                other,
+                until=None,
                 strength=Strength.RELATED,
                 basis=Basis.INFERRED,
                 function=reader.label(sorted(functions)[0]),
-                current=holds_today(None, reader.state(other)),
-                status=reader.status(other),
                 evidence=f"No source pairs them; both are recorded with the function: {names}.",
                 sources=reader.sources(
                     reader.values(other, PROV + "wasDerivedFrom")
