@@ -550,10 +550,8 @@ class BoundedQueryRunner:
         named_graphs: Sequence[str] | None = None,
         base_iri: str | None = None,
     ) -> BoundedAnswer | None:
-        """The answer :meth:`run` gave before for exactly these arguments, if still cached.
-
-        Cheap and non-blocking, so async callers can try it before handing off to a thread.
-        """
+        """The answer :meth:`run` gave before for exactly these arguments, if still cached
+        (cheap, never runs anything)."""
         return self._cache.get(_cache_key(sparql, media_type, default_graphs, named_graphs, base_iri))
 
     def run(
@@ -581,14 +579,7 @@ class BoundedQueryRunner:
         if isinstance(prepared, BoundedAnswer):
             return prepared
         key, job = prepared
-        if self.in_process:
-            reply = _answer(self.kg, job, self.limits)
-        else:
-            try:
-                reply = self._run_in_worker(job, cancel)
-            except QueryAborted:
-                self._failed.put(key[:1], True)
-                raise
+        reply = _answer(self.kg, job, self.limits) if self.in_process else self._run_in_worker(job, cancel)
         return self._finish(key, reply, base_iri)
 
     async def run_async(
@@ -613,11 +604,7 @@ class BoundedQueryRunner:
         if self.in_process:  # a remote store: its blocking HTTP call goes to a thread
             reply = await asyncio.to_thread(_answer, self.kg, job, self.limits)
         else:
-            try:
-                reply = await self._await_worker(job, cancelled)
-            except QueryAborted:
-                self._failed.put(key[:1], True)
-                raise
+            reply = await self._await_worker(job, cancelled)
         return self._finish(key, reply, base_iri)
 
     def _prepare(
@@ -755,9 +742,9 @@ class BoundedQueryRunner:
             raise QueryCancelled("the client went away; its query was stopped")
         if outcome == "died":
             # The worker died mid-query: the memory cap (the engine aborts when an allocation
-            # fails) or an engine fault.
+            # fails) or an engine fault. Answered as the worker's own abort: the text is refused.
             self._discard(worker)
-            raise QueryAborted(self._limit_mb)
+            return _Reply(error="QueryAborted")
         if outcome == "timeout":
             self._discard(worker)
             raise QueryTimeout(self.timeout)
