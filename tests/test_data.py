@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from mlkg.graph import KnowledgeGraph
-from mlkg.ontology import ENT, GRAPH, MLKG, SRC
+from mlkg.ontology import ENT, GRAPH, MLKG, SRC, sparql_prefixes
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "graph" / "queries"
@@ -486,15 +486,10 @@ def test_no_dangling_iris(oxigraph_kg: KnowledgeGraph) -> None:
     assert dangling == []
 
 
-BROKEN = """
-@prefix mlkg: <https://w3id.org/mlkg/ontology#> .
-@prefix ent: <https://w3id.org/mlkg/entity/> .
-@prefix fn: <https://w3id.org/mlkg/function/> .
-@prefix src: <https://w3id.org/mlkg/source/> .
-@prefix schema: <https://schema.org/> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+# Turtle takes SPARQL-style PREFIX lines too: the project's own prefixes, not a copy.
+BROKEN = (
+    sparql_prefixes()
+    + """
 
 ent:BrokenNoLabel a mlkg:ServingTool ;
     skos:definition "A tool with no preferred label." ;
@@ -520,6 +515,7 @@ ent:BrokenTwoTypes a mlkg:ServingTool, mlkg:OnDeviceTool ;
     skos:prefLabel "Two types" ; skos:definition "An entity with two unrelated types." ;
     mlkg:function fn:ModelServing ; prov:wasDerivedFrom src:Article2022 .
 """
+)
 
 
 def test_broken_data_is_reported(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import pytest
 from mlkg.graph import KnowledgeGraph
 from mlkg.graph._loading import INFERRED_GRAPH
 from mlkg.graph._validation import validate_store
-from mlkg.ontology import GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_PATH, local_name
+from mlkg.ontology import GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_PATH, local_name, sparql_prefixes
 
 QUERY = Path(__file__).resolve().parents[1] / "graph" / "queries" / "which-source-states.rq"
 #: Not curated by source document: the ontology, what it implies, and the Keras function layer
@@ -98,17 +98,7 @@ def test_a_node_with_several_sources_says_which_states_which_fact(kg: KnowledgeG
 
 # -- SHACL: the per-tool minimum ---------------------------------------------------------
 
-PREFIXES = """
-@prefix mlkg: <https://w3id.org/mlkg/ontology#> .
-@prefix ent: <https://w3id.org/mlkg/entity/> .
-@prefix fn: <https://w3id.org/mlkg/function/> .
-@prefix src: <https://w3id.org/mlkg/source/> .
-@prefix schema: <https://schema.org/> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-"""
+PREFIXES = sparql_prefixes()  # Turtle takes SPARQL-style PREFIX lines too
 CONTEXT = """
 src:Doc a mlkg:Source ; dcterms:title "A release note" ; schema:url <https://example.org/notes/1> .
 ent:TensorFlow a mlkg:Framework ; skos:prefLabel "TensorFlow" ; skos:definition "A framework." ;
