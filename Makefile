@@ -7,7 +7,7 @@ PORT   ?= 8000
 ARGS   ?=
 PKG_DIRS := graph ontology api viz
 
-.PHONY: serve test install link lint typecheck pytest bench clean soak data
+.PHONY: serve test test-fast install link lint typecheck pytest bench clean soak data
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,10 +45,18 @@ lint: link $(VENV)/.test-deps
 typecheck: link $(VENV)/.test-deps
 	$(BIN)/mypy -p mlkg.graph -p mlkg.ontology -p mlkg.api -p mlkg.viz
 
+# Every layer, on both cores (pytest-xdist; a file's tests stay on one worker, so its
+# module-scoped fixtures are made once).
+PYTEST_JOBS ?= 2
 pytest: link $(VENV)/.test-deps
-	$(BIN)/pytest $(ARGS)
+	$(BIN)/pytest -n $(PYTEST_JOBS) --dist loadfile $(ARGS)
 
 test: lint typecheck pytest
+
+# The default layers a contributor runs every few minutes: graph, api and viz tests, without
+# the engines, system and browser layers (tests/conftest.py says what each marks).
+test-fast: link $(VENV)/.test-deps
+	$(BIN)/pytest -n $(PYTEST_JOBS) --dist loadfile -m "not engines and not system and not browser" $(ARGS)
 
 # The derived layer graph/data/keras-functions.ttl, regenerated from the keras version pinned in
 # the `keras` extra (read with ast; no TensorFlow, torch or JAX needed). The tests check it.

@@ -1,7 +1,7 @@
 """Pydantic response models of the REST API, with examples for /docs.
 
 They mirror the frozen dataclasses of :mod:`mlkg.graph` field for field (names, and which may be
-null; tests/test_models.py fails when one gains a field the other lacks), and share their
+null; tests/api/test_models.py fails when one gains a field the other lacks), and share their
 vocabulary (:class:`~mlkg.graph.Strength`, :class:`~mlkg.graph.Basis`), so an answer is
 ``Model.model_validate(dataclasses.asdict(answer))`` and the CLI's ``--json`` (which dumps the
 dataclass) prints exactly what the API returns. The models add what /docs shows: descriptions

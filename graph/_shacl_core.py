@@ -12,7 +12,7 @@ predicate paths, with the targets ``sh:targetClass``, ``sh:targetNode``,
 ``sh:targetSubjectsOf`` and ``sh:targetObjectsOf``. Anything else in a shape raises
 :class:`UnsupportedShape` before any data is checked: a new kind of constraint is refused
 loudly at start-up, never skipped. The results are what pyshacl reports (focus node, path,
-message); tests/test_shacl_core.py holds the two against each other on every shape.
+message); tests/graph/test_shacl_core.py holds the two against each other on every shape.
 """
 
 from __future__ import annotations

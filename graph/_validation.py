@@ -3,7 +3,7 @@
 Every constraint runs in Oxigraph, over all focus nodes at once: the SHACL-SPARQL ones
 (``sh:sparql``) as written, the core ones translated to SPARQL by :mod:`._shacl_core`
 (pyshacl took ~95% of a 10^6-triple start: 220 s and 2.8 GB; it stays as the reference the
-tests hold this validator to, tests/test_shacl_core.py). The queries read the loaded store
+tests hold this validator to, tests/graph/test_shacl_core.py). The queries read the loaded store
 itself, its asserted graphs as the default graph: nothing is copied.
 """
 

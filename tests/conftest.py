@@ -1,28 +1,52 @@
-"""Shared fixtures: the graph on every engine (remote = a real Oxigraph server), the app."""
+"""Shared fixtures, and the test layers.
+
+Layers follow the folders, which mirror the package: ``graph/``, ``api/`` and ``viz/`` are the
+default layers (``make test-fast``); ``engines/`` (the rdflib engine, remote stores),
+``system/`` (processes, real servers, hostile load) and ``browser/`` (headless Chromium) are
+behind the markers of the same names. A test elsewhere joins a layer by what it uses: the
+rdflib and remote ``kg`` parameters are ``engines``, a live server or a store is ``system``
+or ``engines``, a browser page is ``browser``. ``make test`` runs every layer.
+
+Costly things are made once per test run (per xdist worker): the shipped graph per engine,
+the Oxigraph server behind the remote ``kg``, the app, the live server, the browser.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from browser import CHROMIUM, Browser, RecordedPage
 from fastapi.testclient import TestClient
-from stores import VIRTUOSO_BIN, VirtuosoServer
+from processes import LiveServer
+from stores import VIRTUOSO_BIN, OxigraphServer, VirtuosoServer
 
 from mlkg.api.app import create_app
 from mlkg.api.settings import Settings
 from mlkg.graph import ENGINES, GraphConfig, KnowledgeGraph
 
-OXIGRAPH_BIN = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+LAYERS = ("engines", "system", "browser")
+_BY_FIXTURE = {
+    "browser": "browser",
+    "browser_page": "browser",
+    "live_server": "system",
+    "w3c_server": "system",
+    "oxigraph_server": "engines",
+    "virtuoso_server": "engines",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test with its layer: its folder's, and those of the fixtures it uses."""
+    root = Path(__file__).parent
+    for item in items:
+        folder = item.path.relative_to(root).parts[0] if item.path.is_relative_to(root) else ""
+        layers = {folder} & set(LAYERS)
+        layers |= {_BY_FIXTURE[name] for name in getattr(item, "fixturenames", ()) if name in _BY_FIXTURE}
+        for layer in sorted(layers):
+            item.add_marker(getattr(pytest.mark, layer))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -37,81 +61,24 @@ def _own_verdict_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
         os.environ["MLKG_CACHE_DIR"] = previous
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class OxigraphServer:
-    """A real ``oxigraph serve`` on a free loopback port, stopped by the fixture."""
-
-    def __init__(self, location: Path) -> None:
-        self.location = location
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def query_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/query"
-
-    @property
-    def store_url(self) -> str:
-        """The Graph Store Protocol endpoint (no authentication)."""
-        return f"http://127.0.0.1:{self.port}/store"
-
-    def put(self, graph: str, turtle: str) -> None:
-        """Replace ``graph`` on the store, as another program changing it would."""
-        headers = {"Content-Type": "text/turtle"}
-        httpx.put(
-            self.store_url, params={"graph": graph}, content=turtle.encode(), headers=headers
-        ).raise_for_status()
-
-    def delete(self, graph: str) -> None:
-        httpx.delete(self.store_url, params={"graph": graph}).raise_for_status()
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                OXIGRAPH_BIN,
-                "serve",
-                "--location",
-                str(self.location),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--timeout-s",  # the store stops a query we gave up on (as the README advises)
-                "5",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                err = self.process.stderr.read().decode() if self.process.stderr else ""
-                raise RuntimeError(f"oxigraph serve exited: {err}")
-            try:
-                httpx.get(f"http://127.0.0.1:{self.port}/", timeout=0.5)
-                return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError("oxigraph serve did not start within 20 s")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
-    # One per test module: a query an earlier module gave up on may still be running on the
-    # store (Oxigraph 0.5 does not stop every abandoned query), and must not slow later ones.
+    """A private Oxigraph server for one module's tests, which may change what it holds.
+
+    One per module: a query an earlier module gave up on may still be running on the store
+    (Oxigraph 0.5 does not stop every abandoned query), and must not slow later ones.
+    """
     server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-store"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def shared_oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """The Oxigraph server behind the remote ``kg``, once per run; nothing writes to it after
+    the upload."""
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-shared"))
     server.start()
     yield server
     server.stop()
@@ -120,6 +87,8 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigra
 @pytest.fixture(scope="session")
 def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
     """A private Virtuoso (Debian's virtuoso-opensource-7) on free ports, stopped at the end."""
+    from processes import free_port
+
     if not Path(VIRTUOSO_BIN).exists():
         pytest.fail(f"{VIRTUOSO_BIN} is missing: install Debian's virtuoso-opensource-7 (.ci/run does)")
     server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"), free_port(), free_port())
@@ -129,114 +98,57 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuo
 
 
 def open_engine(engine: str, request: pytest.FixtureRequest, **config: object) -> KnowledgeGraph:
-    """Open the shipped graph on ``engine``; remote uploads into the session's server."""
+    """Open the shipped graph on ``engine``; remote uploads into the run's shared server."""
     if engine == "remote":
-        server: OxigraphServer = request.getfixturevalue("oxigraph_server")
+        server: OxigraphServer = request.getfixturevalue("shared_oxigraph_server")
         return KnowledgeGraph.open(
             GraphConfig(engine="remote", endpoint=server.query_url, load_remote=True, **config)  # type: ignore[arg-type]
         )
     return KnowledgeGraph.open(GraphConfig(engine=engine, **config))  # type: ignore[arg-type]
 
 
-@pytest.fixture(scope="module", params=ENGINES)
-def kg(request: pytest.FixtureRequest) -> Iterator[KnowledgeGraph]:
-    """The shipped graph, once per engine: oxigraph, rdflib, remote (real Oxigraph server)."""
-    graph = open_engine(request.param, request)
-    yield graph
-    graph.close()
+#: The engines of ``kg``: the default engine in the default layers, the others as ``engines``.
+ENGINE_PARAMS = [
+    pytest.param(name, marks=() if name == "oxigraph" else pytest.mark.engines, id=name) for name in ENGINES
+]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def oxigraph_kg() -> Iterator[KnowledgeGraph]:
-    """The shipped graph on the default engine, for tests that are not about engines."""
+    """The shipped graph on the default engine, once per run."""
     graph = KnowledgeGraph.open()
     yield graph
     graph.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session", params=ENGINE_PARAMS)
+def kg(request: pytest.FixtureRequest, oxigraph_kg: KnowledgeGraph) -> Iterator[KnowledgeGraph]:
+    """The shipped graph, once per engine and run: oxigraph, rdflib, remote (real Oxigraph server)."""
+    if request.param == "oxigraph":
+        yield oxigraph_kg
+        return
+    graph = open_engine(request.param, request)
+    yield graph
+    graph.close()
+
+
+@pytest.fixture(scope="session")
 def client(oxigraph_kg: KnowledgeGraph) -> Iterator[TestClient]:
-    """A TestClient over the app on the default engine."""
+    """A TestClient over the app on the default engine, once per run."""
     with TestClient(create_app(Settings(), oxigraph_kg)) as test_client:
         yield test_client
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def engine_client(kg: KnowledgeGraph) -> Iterator[TestClient]:
-    """A TestClient over the app, once per engine."""
+    """A TestClient over the app, once per engine and run."""
     with TestClient(create_app(Settings(engine=kg.config.engine), kg)) as test_client:
         yield test_client
 
 
-def run_cli(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``mlkg`` command as a user would."""
-    exe = Path(sys.executable).parent / "mlkg"
-    return subprocess.run(
-        [str(exe), *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, **(env or {})},
-        check=False,
-    )
-
-
-class LiveServer:
-    """``mlkg serve`` in its own process on a free loopback port: real HTTP through uvicorn."""
-
-    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        exe = Path(sys.executable).parent / "mlkg"
-        self.process = subprocess.Popen(
-            [str(exe), "serve", "--port", str(self.port), *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env={**os.environ, **(env or {})},
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                out = self.process.stderr.read().decode() if self.process.stderr else ""
-                raise RuntimeError(f"mlkg serve exited with {self.process.returncode}: {out}")
-            try:
-                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("mlkg serve did not answer /health within 60 s")
-
-    def worker_pids(self) -> set[int]:
-        """The query workers: the leaves under the zygote (the server's grandchildren and below).
-
-        A worker may end while it is being listed (a killed query): it is then left out.
-        """
-        import psutil
-
-        root = psutil.Process(self.process.pid)
-        out = set()
-        for proc in root.children(recursive=True):
-            with contextlib.suppress(psutil.NoSuchProcess):
-                if proc.ppid() != root.pid and not proc.children():
-                    out.add(proc.pid)
-        return out
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def live_server() -> Iterator[LiveServer]:
-    """The default app served for real (oxigraph engine, shipped data)."""
+    """The default app served for real (oxigraph engine, shipped data), once per run."""
     server = LiveServer()
     yield server
     server.stop()
@@ -245,11 +157,13 @@ def live_server() -> Iterator[LiveServer]:
 # --- headless Chromium (Playwright driving Debian's /usr/bin/chromium); see tests/browser.py ---
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    """One headless Chromium per test module, with a fresh empty profile."""
+    """One headless Chromium per run, with a fresh empty profile (each test gets a new page)."""
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; .ci/run does)"
+        )
     session = Browser(tmp_path_factory.mktemp("chromium-profile"))
     yield session
     session.close()

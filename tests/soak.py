@@ -13,7 +13,7 @@ queries whose clients disconnect after 0.3 s, and connections that send half a r
 stall. It reports the light clients' p99 and errors (the target is zero), the peak memory of the
 server's process tree, and the recovery time (until a fresh cheap query answers fast again).
 
-Used by ``tests/test_load.py`` (a short run in ``make test``) and by ``make soak``::
+Used by ``tests/system/test_load.py`` (a short run in ``make test``) and by ``make soak``::
 
     python tests/soak.py --clients 50 --duration 60          # starts its own mlkg serve
     python tests/soak.py --url http://127.0.0.1:8000 ...     # or drives a running one

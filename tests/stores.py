@@ -1,5 +1,5 @@
 """Real SPARQL stores for the remote engine's tests: a private Virtuoso beside the Oxigraph
-server of conftest. Each runs from its own temporary directory on free loopback ports and is
+server. Each runs from its own temporary directory on free loopback ports and is
 stopped by its fixture; nothing of the machine's own installation (service, database) is used.
 """
 
@@ -8,11 +8,14 @@ from __future__ import annotations
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import httpx
+from processes import free_port
 
+OXIGRAPH_BIN = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
 VIRTUOSO_BIN = shutil.which("virtuoso-t") or "/usr/bin/virtuoso-t"
 #: The database a fresh Virtuoso creates has this administrator (``dba`` / ``dba``).
 VIRTUOSO_USER = ("dba", "dba")
@@ -56,6 +59,70 @@ Charset = UTF-8
 ResultSetMaxRows = {max_rows}
 MaxQueryExecutionTime = 60
 """
+
+
+class OxigraphServer:
+    """A real ``oxigraph serve`` on a free loopback port, stopped by the fixture."""
+
+    def __init__(self, location: Path) -> None:
+        self.location = location
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def query_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/query"
+
+    @property
+    def store_url(self) -> str:
+        """The Graph Store Protocol endpoint (no authentication)."""
+        return f"http://127.0.0.1:{self.port}/store"
+
+    def put(self, graph: str, turtle: str) -> None:
+        """Replace ``graph`` on the store, as another program changing it would."""
+        headers = {"Content-Type": "text/turtle"}
+        httpx.put(
+            self.store_url, params={"graph": graph}, content=turtle.encode(), headers=headers
+        ).raise_for_status()
+
+    def delete(self, graph: str) -> None:
+        httpx.delete(self.store_url, params={"graph": graph}).raise_for_status()
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                OXIGRAPH_BIN,
+                "serve",
+                "--location",
+                str(self.location),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--timeout-s",  # the store stops a query we gave up on (as the README advises)
+                "5",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                err = self.process.stderr.read().decode() if self.process.stderr else ""
+                raise RuntimeError(f"oxigraph serve exited: {err}")
+            try:
+                httpx.get(f"http://127.0.0.1:{self.port}/", timeout=0.5)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError("oxigraph serve did not start within 20 s")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
 
 
 class VirtuosoServer:
