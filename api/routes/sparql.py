@@ -14,8 +14,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -125,36 +125,47 @@ class QueryRequest:
 
 
 class ClientShare:
-    """How many SPARQL queries each client address has running or waiting, held to ``limit``.
+    """At most ``limit`` SPARQL queries of one client address running at once.
 
     One address with many runaway queries would otherwise hold every worker while another
-    address's cheapest query waits; past its share a client gets a 429 at once. Used on the
-    event loop only (no lock); an address is forgotten when its last query ends.
+    address's cheapest query waits. A query past its client's share waits for one of that
+    client's own queries to end (a burst of cheap ones just queues), at most ``wait`` seconds,
+    then is refused with a 429 naming the limit. Used on the event loop only (no lock); an
+    address is forgotten when its last query ends.
     """
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, wait: float = 2.0) -> None:
         self.limit = limit
-        self._running: dict[str, int] = {}
+        self.wait = wait
+        self._clients: dict[str, tuple[asyncio.Semaphore, int]] = {}  # slots, queries in or waiting
 
-    @contextmanager
-    def take(self, client: str) -> Iterator[None]:
-        """Count one query of ``client`` while the block runs; ProtocolError 429 past the share."""
-        running = self._running.get(client, 0)
-        if running >= self.limit:
-            raise ProtocolError(
-                429,
-                f"this client ({client}) already has {running} SPARQL queries running, the most one "
-                f"client may run at once (MLKG_MAX_QUERIES_PER_CLIENT={self.limit}); wait for one "
-                "to finish, or ask the operator to raise the setting",
-                {"Retry-After": "1"},
-            )
-        self._running[client] = running + 1
+    @asynccontextmanager
+    async def take(self, client: str) -> AsyncIterator[None]:
+        """Hold one of ``client``'s slots while the block runs; ProtocolError 429 past the share."""
+        slots, users = self._clients.get(client) or (asyncio.Semaphore(self.limit), 0)
+        self._clients[client] = (slots, users + 1)
         try:
-            yield
+            try:
+                await asyncio.wait_for(slots.acquire(), self.wait)
+            except TimeoutError:
+                raise ProtocolError(
+                    429,
+                    f"this client ({client}) already has {self.limit} SPARQL queries running, the "
+                    f"most one client may run at once (MLKG_MAX_QUERIES_PER_CLIENT={self.limit}), "
+                    f"and none ended within {self.wait:g} s; wait for one to finish, or ask the "
+                    "operator to raise the setting",
+                    {"Retry-After": "1"},
+                ) from None
+            try:
+                yield
+            finally:
+                slots.release()
         finally:
-            left = self._running.pop(client) - 1
-            if left:
-                self._running[client] = left
+            users = self._clients[client][1] - 1
+            if users:
+                self._clients[client] = (slots, users)
+            else:
+                del self._clients[client]
 
 
 def _plain(status: int, message: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
@@ -488,7 +499,7 @@ async def _run(
         # else the worker's pipe is awaited here.
         answer = runner.cached(query, canonical, **arguments)
         if answer is None:
-            with share.take(client_address(request.scope)):
+            async with share.take(client_address(request.scope)):
                 answer = await runner.run_async(query, canonical, **arguments, cancelled=gone)
     except QueryCancelled:
         return _plain(499, "the client went away")  # nobody reads this; the work is stopped
