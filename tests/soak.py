@@ -7,6 +7,10 @@ REST and SPARQL, one after another until the time is up (a bounded loop that sto
 The runaway is one cross-product query kept in flight the whole time: it runs to the query
 time limit (503), and is sent again at once.
 
+:func:`run_beside_greedy_client` runs them beside one client (127.0.0.3) keeping ten runaway
+queries in flight, more than the worker pool: it gets its share of the workers
+(``MLKG_MAX_QUERIES_PER_CLIENT``), its extras are refused, and the light clients see no errors.
+
 The *hostile mix* (``hostile=True``) runs beside the light clients, from another loopback
 address (127.0.0.2, so per-address limits do not touch the light clients): memory bombs, runaway
 queries whose clients disconnect after 0.3 s, and connections that send half a request head and
@@ -379,6 +383,50 @@ def _runaway(base: str, stop: threading.Event, result: LoadResult) -> None:
             )
 
 
+# -- one client's runaways beside the light clients ---------------------------------------------------
+
+GREEDY_ADDRESS = "127.0.0.3"
+#: Runaway queries the greedy client keeps in flight: more than the whole worker pool (4 + 4).
+GREEDY_RUNAWAYS = 10
+
+
+def _greedy_runaway(base: str, stop: threading.Event, result: LoadResult) -> None:
+    """Keep one runaway of the greedy address in flight; after a refusal, wait as told."""
+    transport = httpx.HTTPTransport(local_address=GREEDY_ADDRESS)
+    with httpx.Client(transport=transport, timeout=300) as http:
+        while not stop.is_set():
+            query = f"{RUNAWAY} # greedy {time.time_ns()}"
+            response = http.post(base + "/sparql", data={"query": query}, headers=JSON_RESULTS)
+            _count(result, f"greedy runaway -> {response.status_code}")
+            if response.status_code == 429:
+                stop.wait(float(response.headers.get("retry-after", "1")))
+
+
+def run_beside_greedy_client(
+    base: str, clients: int, seconds: float, *, processes: int = 2, server_pid: int | None = None
+) -> LoadResult:
+    """The light clients beside one address that keeps :data:`GREEDY_RUNAWAYS` runaway queries
+    in flight (more than the worker pool): that address gets its share of the workers, the
+    light clients (another address) must see no errors; then the recovery time."""
+    stop = threading.Event()
+    greedy = LoadResult(clients=GREEDY_RUNAWAYS, seconds=seconds)
+    threads = [
+        threading.Thread(target=_greedy_runaway, args=(base, stop, greedy), daemon=True)
+        for _ in range(GREEDY_RUNAWAYS)
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        result = run_load(base, clients, seconds, processes=processes, server_pid=server_pid)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(300)
+    result.hostile = dict(sorted(greedy.hostile.items()))
+    result.recovery_seconds = _recovery(base)
+    return result
+
+
 # -- the client's ceiling ---------------------------------------------------------------------------
 
 
@@ -482,9 +530,15 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(attacked.summary("light requests + hostile mix"), flush=True)
         print(f"p99 under the hostile mix / without: {p99_ratio(plain, attacked):.2f}x", flush=True)
-        for sample in (plain.error_samples + loaded.error_samples + attacked.error_samples)[:10]:
+        greedy = run_beside_greedy_client(
+            base, args.clients, args.duration, processes=args.processes, server_pid=pid
+        )
+        print(greedy.summary(f"light requests + one client's {GREEDY_RUNAWAYS} runaways"), flush=True)
+        print(f"p99 beside one client's runaways / without: {p99_ratio(plain, greedy):.2f}x", flush=True)
+        samples = plain.error_samples + loaded.error_samples + attacked.error_samples + greedy.error_samples
+        for sample in samples[:10]:
             print("error:", sample)
-        failed = plain.errors or loaded.errors or attacked.errors or ratio > 2
+        failed = plain.errors or loaded.errors or attacked.errors or greedy.errors or ratio > 2
         return 1 if failed else 0
     finally:
         if server is not None:
