@@ -16,8 +16,9 @@ from typing import Any
 
 import httpx
 import pytest
+from processes import LiveServer
+from stores import OxigraphServer
 
-from conftest import LiveServer, OxigraphServer
 from mlkg.graph import GraphConfig, KnowledgeGraph, QueryAborted, QuerySyntaxError
 from mlkg.graph._bounded import MAX_DATASET_GRAPHS, BoundedQueryRunner, WorkerLimits
 from mlkg.ontology import GRAPH
