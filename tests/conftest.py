@@ -77,8 +77,9 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigra
 @pytest.fixture(scope="session")
 def shared_oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
     """The Oxigraph server behind the remote ``kg``, once per run; nothing writes to it after
-    the upload."""
-    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-shared"))
+    the upload. Its own time limit is under our 30 s one but well over the 5 s of a private
+    server: tests of every module share it, and a busy machine must not cut their queries."""
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-shared"), timeout_s=20)
     server.start()
     yield server
     server.stop()

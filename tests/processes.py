@@ -70,31 +70,76 @@ def run_cli(
     )
 
 
+def listening_on(pid: int, port: int) -> bool:
+    """Whether process ``pid`` (or one of its children) listens on loopback ``port``.
+
+    Two test workers can be handed the same free port; a server that lost the race exits, but
+    an answer on the port may then come from the other worker's server, so a fixture asks
+    the kernel whose socket it is.
+    """
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return False
+    for proc in procs:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            for conn in proc.net_connections(kind="tcp"):
+                if conn.status == psutil.CONN_LISTEN and conn.laddr and conn.laddr.port == port:
+                    return True
+    return False
+
+
 class LiveServer:
-    """``mlkg serve`` in its own process on a free loopback port: real HTTP through uvicorn."""
+    """``mlkg serve`` in its own process on a free loopback port: real HTTP through uvicorn.
+
+    Its output goes to a file (``log``), never to a pipe nobody reads: a server that logs a
+    lot would stall once a pipe's buffer filled.
+    """
 
     def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        import tempfile
+
         exe = Path(sys.executable).parent / "mlkg"
-        self.process = subprocess.Popen(
-            [str(exe), "serve", "--port", str(self.port), *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env={**os.environ, **(env or {})},
-        )
+        for _attempt in range(3):  # another worker's server may take the port first
+            self.port = free_port()
+            self.url = f"http://127.0.0.1:{self.port}"
+            self.log = Path(tempfile.mkstemp(prefix="mlkg-serve-", suffix=".log")[1])
+            with self.log.open("wb") as out:
+                self.process = subprocess.Popen(
+                    [str(exe), "serve", "--port", str(self.port), *args],
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    env={**os.environ, **(env or {})},
+                )
+            if self._wait_until_serving():
+                return
+        raise RuntimeError(f"mlkg serve could not bind a free port: {self.output()[-2000:]}")
+
+    def _wait_until_serving(self) -> bool:
+        """True once our process answers /health on its port; False when it lost the port."""
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                out = self.process.stderr.read().decode() if self.process.stderr else ""
-                raise RuntimeError(f"mlkg serve exited with {self.process.returncode}: {out}")
+                out = self.output()
+                if "address already in use" in out.lower():
+                    return False
+                raise RuntimeError(f"mlkg serve exited with {self.process.returncode}: {out[-4000:]}")
             try:
-                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
-                    return
+                healthy = httpx.get(self.url + "/health", timeout=1).status_code == 200
             except httpx.HTTPError:
-                time.sleep(0.1)
+                healthy = False
+            if healthy and listening_on(self.process.pid, self.port):
+                return True
+            time.sleep(0.1)
         self.stop()
         raise RuntimeError("mlkg serve did not answer /health within 60 s")
+
+    def output(self) -> str:
+        """What the server has printed so far (its log lines and errors)."""
+        return self.log.read_text(encoding="utf-8", errors="replace")
 
     def worker_pids(self) -> set[int]:
         """The query workers: the leaves under the zygote (the server's grandchildren and below).
@@ -121,4 +166,4 @@ class LiveServer:
                 self.process.wait()
 
 
-__all__ = ["LiveServer", "cli", "free_port", "run_cli"]
+__all__ = ["LiveServer", "cli", "free_port", "listening_on", "run_cli"]

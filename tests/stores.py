@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import httpx
-from processes import free_port
+from processes import free_port, listening_on
 
 OXIGRAPH_BIN = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
 VIRTUOSO_BIN = shutil.which("virtuoso-t") or "/usr/bin/virtuoso-t"
@@ -64,8 +64,9 @@ MaxQueryExecutionTime = 60
 class OxigraphServer:
     """A real ``oxigraph serve`` on a free loopback port, stopped by the fixture."""
 
-    def __init__(self, location: Path) -> None:
+    def __init__(self, location: Path, timeout_s: int = 5) -> None:
         self.location = location
+        self.timeout_s = timeout_s
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -89,31 +90,44 @@ class OxigraphServer:
         httpx.delete(self.store_url, params={"graph": graph}).raise_for_status()
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                OXIGRAPH_BIN,
-                "serve",
-                "--location",
-                str(self.location),
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--timeout-s",  # the store stops a query we gave up on (as the README advises)
-                "5",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                err = self.process.stderr.read().decode() if self.process.stderr else ""
-                raise RuntimeError(f"oxigraph serve exited: {err}")
-            try:
-                httpx.get(f"http://127.0.0.1:{self.port}/", timeout=0.5)
-                return
-            except httpx.HTTPError:
+        """Start the server on a free port (another worker's server may take one first: then
+        the next); its output goes to a file beside the store, never to an unread pipe."""
+        for _attempt in range(3):
+            log = self.location.with_suffix(".log")
+            with log.open("wb") as out:
+                self.process = subprocess.Popen(
+                    [
+                        OXIGRAPH_BIN,
+                        "serve",
+                        "--location",
+                        str(self.location),
+                        "--bind",
+                        f"127.0.0.1:{self.port}",
+                        "--timeout-s",  # the store stops a query we gave up on (as the README advises)
+                        str(self.timeout_s),
+                    ],
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    err = log.read_text(errors="replace")
+                    if "in use" not in err.lower():
+                        raise RuntimeError(f"oxigraph serve exited: {err[-2000:]}")
+                    self.port = free_port()
+                    break
+                try:
+                    httpx.get(f"http://127.0.0.1:{self.port}/", timeout=0.5)
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+                    continue
+                if listening_on(self.process.pid, self.port):
+                    return
                 time.sleep(0.1)
-        raise RuntimeError("oxigraph serve did not start within 20 s")
+            else:
+                raise RuntimeError("oxigraph serve did not start within 20 s")
+        raise RuntimeError("oxigraph serve could not bind a free port")
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
