@@ -16,6 +16,7 @@ one long string to the check and a SERVICE clause to the engine. Here:
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections import Counter
 from urllib.parse import urlsplit
@@ -32,7 +33,7 @@ from mlkg.graph._sparql_text import canonical_query, user_position
 from mlkg.ontology import PREFIXES
 
 #: Examples of the differential test (the issue asks for at least 10,000 in CI).
-EXAMPLES = int(__import__("os").environ.get("DIFF_EXAMPLES", "10000"))
+EXAMPLES = 10_000
 _PREFIX_ITEMS = tuple(PREFIXES.items())
 
 # Pieces that open, close or hide strings, IRIs and comments for one parser or another.
@@ -115,14 +116,14 @@ def _filler(draw: st.DrawFn) -> str:
 @st.composite
 def hidden_service(draw: st.DrawFn) -> str:
     """A query with a SERVICE clause somewhere; ``{root}`` stands for the listener's URL and
-    ``{n}`` for a number unique to the example (the path the listener will see)."""
+    ``{port}`` for its port."""
     keyword = draw(st.sampled_from(_KEYWORDS))
     target = draw(
         st.sampled_from(
-            ["<{root}p{n}>", "l:p{n}", "<\\u0068ttp://127.0.0.1:{port}/p{n}>", "?e", "<{root}p{n}\\u003E"]
+            ["<{root}p1>", "l:p1", "<\\u0068ttp://127.0.0.1:{port}/p1>", "?e", "<{root}p1\\u003E"]
         )
     )
-    values = "VALUES ?e { <{root}p{n}> } " if target == "?e" else ""
+    values = "VALUES ?e { <{root}p1> } " if target == "?e" else ""
     gap = draw(st.sampled_from(_GAPS))
     clause = f"{keyword}{gap}{target}{draw(st.sampled_from(_GAPS))}{{ ?s ?p ?o }}"
     opening, closing = draw(st.sampled_from(_WRAPS))
@@ -146,13 +147,17 @@ def _attempted(listener: CountingListener, since: int) -> list[str]:
     return listener.paths[since:]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the generator repeats texts; rdflib's parse is the cost
+def _checked(canonical: str) -> tuple[str, ...]:
+    return service_targets(canonical, _PREFIX_ITEMS)
+
+
 def test_the_engine_only_connects_where_the_check_said(listener: CountingListener) -> None:
     """Soundness of the check on the canonical text, with the OS filter off (this process has
     none): every path Oxigraph asks the listener for belongs to a SERVICE target the check
     reported; and the generator makes reported and unreported texts, and real connections."""
     store = ox.Store()
     seen: Counter[str] = Counter()
-    counter = iter(range(10**9))
 
     @settings(
         max_examples=EXAMPLES,
@@ -162,19 +167,16 @@ def test_the_engine_only_connects_where_the_check_said(listener: CountingListene
     )
     @given(template=hidden_service())
     def differential(template: str) -> None:
-        n = next(counter)
-        text = (
-            template.replace("{root}", listener.url)
-            .replace("{port}", str(listener.port))
-            .replace("{n}", str(n))
-        )
+        # Connections are recorded before the listener answers, and the engine waits for the
+        # answer: the paths recorded while this example ran are its own.
+        text = template.replace("{root}", listener.url).replace("{port}", str(listener.port))
         try:
             canonical = canonical_query(text)
         except QuerySyntaxError:
             seen["refused as unclear"] += 1
             return
         try:
-            reported = service_targets(canonical, _PREFIX_ITEMS)
+            reported = _checked(canonical)
         except QueryRefused:
             reported = None  # unreadable for the check: refused, so anything may be attempted
         seen["reported" if reported else "unreported" if reported is not None else "unreadable"] += 1
