@@ -16,6 +16,7 @@ import httpx
 import pytest
 from browser import CHROMIUM, Browser, RecordedPage
 from fastapi.testclient import TestClient
+from listeners import CountingListener
 from stores import VIRTUOSO_BIN, VirtuosoServer
 
 from mlkg.api.app import create_app
@@ -126,6 +127,15 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuo
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[CountingListener]:
+    """A loopback listener that counts connections (see tests/listeners.py): tests compare its
+    count before and after, so one serves a whole module."""
+    server = CountingListener()
+    yield server
+    server.close()
 
 
 def open_engine(engine: str, request: pytest.FixtureRequest, **config: object) -> KnowledgeGraph:
