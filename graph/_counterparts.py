@@ -134,7 +134,7 @@ def counterparts(
     it merged into.
     A counterpart never comes from the asked tool's own framework.
     """
-    if entity.type == "FrameworkFunction":  # function level: graph/_functions.py (issue 16)
+    if entity.type == "FrameworkFunction":  # function level: graph/_functions.py
         from ._functions import function_counterparts
 
         return function_counterparts(kg, entity, query=query, to=to)

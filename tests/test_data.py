@@ -1,5 +1,5 @@
 """The shipped ontology and data: every entity of the article, the counterparts with their
-sources, the later facts, and the named queries' answers (issue 3)."""
+sources, the later facts, and the named queries' answers."""
 
 from __future__ import annotations
 

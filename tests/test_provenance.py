@@ -1,4 +1,4 @@
-"""Provenance per fact (issue 15): every curated triple sits in the named graph of the source
+"""Provenance per fact: every curated triple sits in the named graph of the source
 document that states it, so "which source states this triple?" is one SPARQL query; and the
 per-tool minimum is enforced by SHACL (a violating tool is refused, a conforming one passes)."""
 
