@@ -519,7 +519,7 @@ def _summary(
 def _ended_phrase(reader: Reader, iri: str) -> str:
     """'was archived on 2025-08-07', 'was renamed PlayTorch in 2022': how a tool ended."""
     state = reader.state(iri)
-    date = reader.first(iri, MLKG + "statusDate")
+    date = reader.first(iri, MLKG + "statusSince")
     renamed = reader.values(iri, MLKG + "renamedTo")
     if renamed:
         return f"was renamed {reader.label(renamed[0])}{_when(date)}"

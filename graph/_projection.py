@@ -116,8 +116,9 @@ def to_networkx(kg: KnowledgeGraph, *, details: bool = False) -> nx.MultiDiGraph
     ``kind_label`` (the class's rdfs:label), ``definition``, ``alt_labels``, ``dates`` and
     ``facts`` (lists of ``{"property", "label", "value"}``; one current value per date
     property, the article's beside it as ``article`` when a later source differs),
-    ``ecosystem`` (id of the framework,
-    a framework being its own ecosystem), ``status`` / ``status_label`` / ``status_date``,
+    ``ecosystem`` (id of the framework, a framework being its own ecosystem), ``status`` /
+    ``status_label`` / ``status_since`` (when it began) / ``status_observed_on`` (when a page
+    showed it),
     ``functions`` and ``sources`` (lists of ``{"id", "label"[, "url"]}``).
 
     Relation edges are keyed by predicate IRI with ``kind="relation"``, ``predicate`` and
@@ -151,7 +152,8 @@ def to_networkx(kg: KnowledgeGraph, *, details: bool = False) -> nx.MultiDiGraph
             ecosystem=None,
             status=None,
             status_label=None,
-            status_date=None,
+            status_since=None,
+            status_observed_on=None,
             functions=[],
             sources=[],
         )
@@ -196,8 +198,8 @@ def _add_literals(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> None:
             if value not in attrs["alt_labels"]:
                 attrs["alt_labels"].append(value)
             continue
-        if predicate == MLKG + "statusDate":
-            attrs["status_date"] = value
+        if predicate in (MLKG + "statusSince", MLKG + "statusObservedOn"):
+            attrs["status_since" if predicate == MLKG + "statusSince" else "status_observed_on"] = value
             continue
         label = _text(row, "plabel") or property_label(predicate)
         fact = {"property": predicate, "label": label, "value": value}

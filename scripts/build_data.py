@@ -168,6 +168,14 @@ def trig(layer: str, graphs: dict[str, list[str]], default: list[str]) -> str:
     return "\n".join(parts)
 
 
+def status_dates(row: Row, since: str, observed: str) -> list[str]:
+    """The status's dates: when it began (a change, with its date) and when a page showed it."""
+    if row[since] and (row["status"] or "Active") == "Active":
+        raise row.fail(f"{since} is when a change began; an Active status read off a page is {observed}")
+    found = [("statusSince", row[since]), ("statusObservedOn", row[observed])]
+    return [f"    mlkg:{name} {date(value)} ;" for name, value in found if value]
+
+
 def check_keys(row: Row, column: str, keys: list[str], known: set[str], what: str) -> None:
     for key in keys:
         if key not in known:
@@ -280,8 +288,7 @@ def ecosystem(folder: Path, sources: list[Row], old: ox.Store) -> dict[str, str]
             if row["status"] != "Renamed":
                 raise row.fail("renamed_to is set: the status must be Renamed")
             lines.append(f"    mlkg:renamedTo ent:{row['renamed_to']} ;")
-        if row["status_date"]:
-            lines.append(f"    mlkg:statusDate {date(row['status_date'])} ;")
+        lines.extend(status_dates(row, "status_since", "status_observed_on"))
         if row["repository"]:
             lines.append(f"    schema:codeRepository <{row['repository']}> ;")
         if row["url"]:
@@ -366,8 +373,7 @@ def ecosystem(folder: Path, sources: list[Row], old: ox.Store) -> dict[str, str]
             raise row.fail(f"{tool!r} must be a tool of an earlier layer that has no status yet")
         check_keys(row, "source", [row["source"]], source_keys, "a key of sources.csv")
         lines = [f"ent:{tool} mlkg:status mlkg:{row['status']} ;"]
-        if row["date"]:
-            lines.append(f"    mlkg:statusDate {date(row['date'])} ;")
+        lines.extend(status_dates(row, "since", "observed_on"))
         if row["successor"]:
             lines.append(f"    mlkg:succeededBy ent:{row['successor']} ;")
         cited = old.quads_for_pattern(ox.NamedNode(ENT + tool), derived, ox.NamedNode(SRC + row["source"]))
