@@ -117,8 +117,9 @@ def to_networkx(kg: KnowledgeGraph, *, details: bool = False) -> nx.MultiDiGraph
     ``kind_label`` (the class's rdfs:label), ``definition``, ``alt_labels``, ``dates`` and
     ``facts`` (lists of ``{"property", "label", "value"}``; one current value per date
     property, the article's beside it as ``article`` when a later source differs),
-    ``ecosystem`` (id of the framework,
-    a framework being its own ecosystem), ``status`` / ``status_label`` / ``status_date``,
+    ``ecosystem`` (id of the framework, a framework being its own ecosystem), ``status`` /
+    ``status_label`` / ``status_since`` (when it began) / ``status_observed_on`` (when a page
+    showed it),
     ``functions`` and ``sources`` (lists of ``{"id", "label"[, "url"]}``).
 
     Relation edges are keyed by predicate IRI with ``kind="relation"``, ``predicate`` and
@@ -154,7 +155,8 @@ def to_networkx(kg: KnowledgeGraph, *, details: bool = False) -> nx.MultiDiGraph
             ecosystem=None,
             status=None,
             status_label=None,
-            status_date=None,
+            status_since=None,
+            status_observed_on=None,
             functions=[],
             sources=[],
         )
@@ -251,8 +253,8 @@ def _add_literals(kg: KnowledgeGraph, graph: nx.MultiDiGraph, asserted: _Stateme
             if predicate == SKOS + "altLabel":
                 if value not in attrs["alt_labels"]:
                     attrs["alt_labels"].append(value)
-            elif predicate == MLKG + "statusDate":
-                attrs["status_date"] = value
+            elif predicate in (MLKG + "statusSince", MLKG + "statusObservedOn"):
+                attrs["status_since" if predicate == MLKG + "statusSince" else "status_observed_on"] = value
             elif _datatype(literal) in DATE_TYPES:
                 dated.add(predicate)  # read below with its graph
             else:

@@ -135,7 +135,8 @@ def _hostile_graph() -> nx.MultiDiGraph:
         graph.add_node(
             node, label=label, kind="ServingTool", kind_label=XSS, definition=XSS, alt_labels=[XSS],
             dates=[{"label": XSS, "value": "2020"}], facts=[], ecosystem=None, status=None,
-            status_label=None, status_date=None, functions=[{"id": "F", "label": XSS}],
+            status_label=None, status_since=None, status_observed_on=None,
+            functions=[{"id": "F", "label": XSS}],
             sources=[{"id": "S", "label": XSS, "url": "javascript:alert(3)"}],
         )  # fmt: skip
     graph.add_edge("Evil", "Good", key="p", kind="relation", predicate="p", label=XSS)
