@@ -59,7 +59,9 @@ def test_projection_has_one_node_per_entity_on_every_engine(kg: KnowledgeGraph) 
 def _projection(graph: nx.MultiDiGraph) -> tuple[dict[str, object], list[tuple[str, str, str, str]]]:
     """Nodes with their attributes, and edges with key and attributes, comparable by ``==``."""
     nodes = dict(graph.nodes(data=True))
-    edges = sorted((u, v, k, json.dumps(a, sort_keys=True)) for u, v, k, a in graph.edges(keys=True, data=True))
+    edges = sorted(
+        (u, v, k, json.dumps(a, sort_keys=True)) for u, v, k, a in graph.edges(keys=True, data=True)
+    )
     return nodes, edges
 
 
