@@ -58,9 +58,11 @@ test: lint typecheck pytest
 test-fast: link $(VENV)/.test-deps
 	$(BIN)/pytest -n $(PYTEST_JOBS) --dist loadfile -m "not engines and not system and not browser" $(ARGS)
 
-# The derived layer graph/data/keras-functions.ttl, regenerated from the keras version pinned in
-# the `keras` extra (read with ast; no TensorFlow, torch or JAX needed). The tests check it.
+# Every generated file in graph/data/: the curated layers (since-2022.trig, ecosystem-*.trig) from
+# the CSV and TriG files in data/, and keras-functions.ttl from the keras version pinned in the
+# `keras` extra (read with ast; no TensorFlow, torch or JAX needed). The tests check both.
 data: link $(VENV)/.test-deps
+	$(BIN)/python scripts/build_data.py
 	$(BIN)/python -m mlkg.graph._keras_ops
 
 # Load soak: 50 clients x 60 s, without and then with a runaway query in flight, then beside a

@@ -147,7 +147,8 @@ class CounterpartAnswer(BaseModel):
     query: str = Field(examples=["tflite"])
     tool: Tool
     counterparts: list[Counterpart] = Field(
-        description="What holds today first (strongest first, then stated before inferred),"
+        description="What holds today first (strongest first, then stated before inferred; among"
+        " equals the framework's own API, then its project's libraries, then third-party ones),"
         " then what held once"
     )
     summary: str = Field(

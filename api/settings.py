@@ -69,8 +69,8 @@ class Settings(BaseSettings):
     max_headers: int = Field(100, ge=8, description="most header fields in one request")
     header_timeout: float = Field(10.0, gt=0, description="seconds a client has to send its headers")
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
-    allowed_service_hosts: list[str] = Field(
-        default_factory=list, description="hosts SERVICE may reach; empty = none"
+    allowed_service_hosts: str | None = Field(
+        None, description="no longer offered (federation is not): setting it is a start-up error"
     )
     rate_limit_per_minute: int = Field(0, ge=0, description="per-client requests; 0 = off")
 
@@ -80,6 +80,16 @@ class Settings(BaseSettings):
         if value not in ENGINES:
             raise ValueError(f"unknown engine {value!r}; use one of: {', '.join(ENGINES)}")
         return value
+
+    @field_validator("allowed_service_hosts")
+    @classmethod
+    def _no_federation(cls, value: str | None) -> None:
+        if value is not None:
+            raise ValueError(
+                "federation is not offered, so unset it: SERVICE is refused in every query, because "
+                "the operating-system filter that keeps query processes off the network cannot let "
+                "some hosts through, and a check of the query text alone is not a sound fence"
+            )
 
     @field_validator("public_url")
     @classmethod
@@ -104,7 +114,6 @@ class Settings(BaseSettings):
             endpoint=self.endpoint,
             load_remote=self.load_remote,
             store_url=self.store_url,
-            allowed_service_hosts=tuple(self.allowed_service_hosts),
             remote_timeout=self.query_timeout,
         )
 

@@ -78,7 +78,7 @@ from ._errors import (
 from ._memo import LruCache
 from ._results import ResultKind, Truncation, serialize_result, serialize_within
 from ._sandbox import deny_network, limit_memory
-from ._sparql_text import _TOKEN, inspect_sparql
+from ._sparql_text import _TOKEN, canonical_query, in_user_text, inspect_sparql
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
@@ -343,9 +343,8 @@ def _zygote_main(
     from ._knowledge import GraphConfig, KnowledgeGraph
 
     config = source if isinstance(source, GraphConfig) else source.config
-    # Before any query runs; inherited by every worker. An operator who allowed SERVICE
-    # hosts asked for outbound requests, so there the full-parse check is the only layer.
-    sandboxed = deny_network() if not config.allowed_service_hosts else False
+    # Before any query runs; inherited by every worker: always, whatever the configuration.
+    sandboxed = deny_network()
     if isinstance(source, KnowledgeGraph):
         kg = source
     else:
@@ -628,7 +627,7 @@ class BoundedQueryRunner:
             return prepared
         key, job = prepared
         reply = _answer(self.kg, job, self.limits) if self.in_process else self._run_in_worker(job, cancel)
-        return self._finish(key, reply, base_iri)
+        return self._finish(key, reply, base_iri, sparql)
 
     async def run_async(
         self,
@@ -658,7 +657,7 @@ class BoundedQueryRunner:
             reply = await asyncio.to_thread(_answer, self.kg, job, self.limits)
         else:
             reply = await self._await_worker(job, cancelled)
-        return self._finish(key, reply, base_iri)
+        return self._finish(key, reply, base_iri, sparql)
 
     def _prepare(
         self,
@@ -675,6 +674,7 @@ class BoundedQueryRunner:
             return answer
         if (self._failed.get(key) or 0.0) > self._clock():
             raise QueryAborted(self._limit_mb)
+        sparql = canonical_query(sparql)  # from here on only this form is checked, split and run
         self.kg.check_allowed(sparql)  # refuse updates before using a worker
         if inspect_sparql(sparql).has_dataset_clause:
             blanked, from_default, from_named = split_dataset_clauses(sparql)
@@ -694,8 +694,11 @@ class BoundedQueryRunner:
         )
         return key, job
 
-    def _finish(self, key: tuple[Any, ...], reply: _Reply, base_iri: str | None) -> BoundedAnswer:
-        """The worker's reply as an answer (cached) or as the error it names."""
+    def _finish(
+        self, key: tuple[Any, ...], reply: _Reply, base_iri: str | None, sparql: str
+    ) -> BoundedAnswer:
+        """The worker's reply as an answer (cached) or as the error it names (a syntax error
+        at its place in ``sparql``, the text as the caller gave it)."""
         if reply.error is not None:
             if reply.error == "QueryAborted":
                 self._failed.put(key, self._clock() + self.refuse_failed_for)
@@ -705,7 +708,10 @@ class BoundedQueryRunner:
                 reply = replace(reply, message=_LINE.sub(f"line {line}", reply.message, count=1), line=line)
             if reply.error == "QueryTimeout":  # the remote engine's own limit (in process)
                 raise QueryTimeout(self.timeout)
-            _raise_error(reply)
+            try:
+                _raise_error(reply)
+            except QuerySyntaxError as err:  # about the canonical text: point at the caller's
+                raise in_user_text(err, sparql) from None
         answer = BoundedAnswer(body=reply.body, kind=reply.kind, truncation=reply.truncation)
         if len(answer.body) <= _CACHE_MAX_BODY:
             self._cache.put(key, answer)

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from mlkg.ontology import MLKG, PROV, SRC, local_name
+from mlkg.ontology import MLKG, PROV, RDF, SCHEMA, SKOS, SRC, local_name
 
 from ._correspondence import Basis, Strength
 from ._memo import remember
 from ._reader import AROUND, ECOSYSTEMS, Reader, SourceRef, SuccessorRef, successor_ref
 from ._resolve import EntityRef
-from ._today import holds_today
+from ._today import holds_today, winding_down
 
 if TYPE_CHECKING:
     from ._knowledge import KnowledgeGraph
@@ -111,7 +111,8 @@ class CounterpartAnswer:
     query: str
     tool: ToolRef
     counterparts: tuple[Counterpart, ...]
-    """What holds today first (strongest, then stated), then what held once."""
+    """What holds today first (strongest, then stated, then closest to its framework), then what
+    held once."""
     summary: str = ""
     """One plain sentence or three: the tool's fate, what to use today, what the article said."""
     none: tuple[NoCounterpartNote, ...] = ()
@@ -123,9 +124,10 @@ def counterparts(
 ) -> CounterpartAnswer:
     """The counterparts of ``entity`` in the other ecosystem (``to``: "pytorch"/"tensorflow").
 
-    Order: what holds today first (strongest first, then stated before inferred), then what
-    held once, the article's own pairs marked (``article``). "Holds today" is the one
-    definition of :mod:`._today`. The asked tool's own fate is ``tool.successor``, and the
+    Order (:func:`_relevance`): what holds today first (strongest first, then stated before
+    inferred, then the framework's own API before the libraries around it), then what held
+    once, the article's own pairs marked (``article``). "Holds today" is the one definition of
+    :mod:`._today`. The asked tool's own fate is ``tool.successor``, and the
     successor's correspondences answer too (TensorFlow Lite's through LiteRT). A counterpart
     that has since ended is followed along ``mlkg:renamedTo`` / ``mlkg:succeededBy`` to what
     replaced it. With no correspondence at all, tools of the other ecosystem (both, for a
@@ -134,7 +136,7 @@ def counterparts(
     it merged into.
     A counterpart never comes from the asked tool's own framework.
     """
-    if entity.type == "FrameworkFunction":  # function level: graph/_functions.py (issue 16)
+    if entity.type == "FrameworkFunction":  # function level: graph/_functions.py
         from ._functions import function_counterparts
 
         return function_counterparts(kg, entity, query=query, to=to)
@@ -180,7 +182,7 @@ def _counterparts(kg: KnowledgeGraph, entity: EntityRef, to: str | None) -> Coun
             if reader.ecosystem_iri(c.iri) == target or (c.neutral and target != ECOSYSTEMS["jax"])
         ]
         notes = [n for n in notes if n.ecosystem == reader.label(target)]
-    found.sort(key=lambda c: (*_order(c), c.label, c.iri))
+    found.sort(key=lambda c: _relevance(reader, iri, c))
     return CounterpartAnswer(
         query=entity.label,
         tool=tool,
@@ -210,6 +212,78 @@ def _no_counterpart(reader: Reader, iri: str) -> list[NoCounterpartNote]:
 def _order(c: Counterpart) -> tuple[bool, int, bool]:
     """What holds today first, then strongest first, then stated before inferred."""
     return (not c.current, c.strength.rank, c.basis is not Basis.STATED)
+
+
+#: How close a counterpart sits to its own framework (:func:`_affinity`), best first.
+FRAMEWORK_ITSELF, FRAMEWORK_PROJECT, THIRD_PARTY = 0, 1, 2
+
+
+def _relevance(reader: Reader, asked: str, c: Counterpart) -> tuple[object, ...]:
+    """The order of an answer, most relevant first: what holds today; strongest, stated before
+    inferred (:func:`_order`); then, among equally close ones, the framework's own API before its
+    project's libraries before third-party ones (:func:`_affinity`); fully maintained before
+    maintenance-only (:func:`._today.winding_down`); then the evidence: fewer weak sources
+    (community lists, press coverage), more sources, more functions shared with ``asked``, more
+    correspondences recorded for the counterpart (a tool the sources pair often is the usual
+    answer); then the ecosystem (TensorFlow, PyTorch, JAX, as :data:`ECOSYSTEMS` lists them, then
+    framework-neutral). The IRI comes last only to make the order total: the tests check that it
+    never decides between two counterparts (spelling is not relevance)."""
+    shared = set(reader.values(asked, MLKG + "function")) & set(reader.values(c.iri, MLKG + "function"))
+    ecosystems = list(ECOSYSTEMS.values())
+    eco = reader.ecosystem_iri(c.iri)
+    return (
+        *_order(c),
+        _affinity(reader, c.iri),
+        winding_down(reader.state(c.iri)),
+        sum(1 for s in c.sources if reader.first(s.iri, MLKG + "weakSource")),
+        -len(c.sources),
+        -len(shared),
+        -_pairings(reader).get(c.iri, 0),
+        ecosystems.index(eco) if eco in ecosystems else len(ecosystems),
+        c.iri,
+    )
+
+
+_PAIRINGS = """SELECT ?tool (COUNT(DISTINCT ?c) AS ?n)
+  WHERE { ?c a mlkg:Correspondence ; mlkg:tool ?tool } GROUP BY ?tool"""
+
+
+def _pairings(reader: Reader) -> dict[str, int]:
+    """How many correspondences each tool takes part in (worked out once per graph)."""
+
+    def count() -> dict[str, int]:
+        return {r["tool"].value: int(r["n"].value) for r in reader.kg.query(_PAIRINGS).bindings()}
+
+    return remember(reader.kg, "pairings", count)
+
+
+def _affinity(reader: Reader, iri: str) -> int:
+    """:data:`FRAMEWORK_ITSELF` for a module of the framework itself (an ``mlkg:FrameworkModule``,
+    or a tool named by a module path of the framework's package, ``torch.utils.data``);
+    :data:`FRAMEWORK_PROJECT` for a library whose repository is in the framework's own GitHub
+    organisation (TorchVision beside pytorch/pytorch); :data:`THIRD_PARTY` otherwise, and for
+    framework-neutral tools. Read from the graph: the framework's names and repository."""
+    framework = reader.ecosystem_iri(iri)
+    if framework is None:
+        return THIRD_PARTY
+    if MLKG + "FrameworkModule" in reader.values(iri, RDF + "type"):
+        return FRAMEWORK_ITSELF
+    packages = {
+        name.lower()
+        for name in [reader.label(framework), *reader.values(framework, SKOS + "altLabel")]
+        if name.isidentifier()
+    }
+    if reader.label(iri).split(".", 1)[0] in packages and "." in reader.label(iri):
+        return FRAMEWORK_ITSELF
+    own = {_github_org(r) for r in reader.values(framework, SCHEMA + "codeRepository")} - {None}
+    mine = {_github_org(r) for r in reader.values(iri, SCHEMA + "codeRepository")}
+    return FRAMEWORK_PROJECT if own & mine else THIRD_PARTY
+
+
+def _github_org(url: str) -> str | None:
+    """``pytorch`` for ``https://github.com/pytorch/vision``; None for any other address."""
+    head, _, path = url.partition("://github.com/")
+    return path.split("/", 1)[0].lower() if head in ("https", "http") and path else None
 
 
 def _crosses(reader: Reader, asked: str, other: str) -> bool:
@@ -445,7 +519,7 @@ def _summary(
 def _ended_phrase(reader: Reader, iri: str) -> str:
     """'was archived on 2025-08-07', 'was renamed PlayTorch in 2022': how a tool ended."""
     state = reader.state(iri)
-    date = reader.first(iri, MLKG + "statusDate")
+    date = reader.first(iri, MLKG + "statusSince")
     renamed = reader.values(iri, MLKG + "renamedTo")
     if renamed:
         return f"was renamed {reader.label(renamed[0])}{_when(date)}"

@@ -26,7 +26,7 @@ from mlkg.ontology import GRAPH, PREFIXES
 from ._errors import EngineUnavailable, MlkgError, QueryError, QuerySyntaxError, QueryTimeout, StoreFailed
 from ._loading import fingerprint
 from ._results import QueryResult, Term, Truncation
-from ._sparql_text import expand_codepoint_escapes, inspect_sparql, with_values
+from ._sparql_text import canonical_query, expand_codepoint_escapes, inspect_sparql, with_values
 
 if TYPE_CHECKING:
     import httpx
@@ -540,6 +540,7 @@ class RemoteEngine:
         named_graphs: Sequence[str] | None = None,
         row_limit: int | None = None,
     ) -> QueryResult:
+        sparql = canonical_query(sparql)  # the store is sent the checked form only, never raw text
         shape = inspect_sparql(sparql)
         sparql = bind(sparql, substitutions)
         has_clause = shape.has_dataset_clause

@@ -223,32 +223,40 @@ def _answer(kg: KnowledgeGraph, entity: EntityRef, to: str | None) -> Counterpar
         other = link.functions[1] if link.functions[0] == entity.iri else link.functions[0]
         if target is None or index.functions[other].ecosystem_iri == target:
             by_other[other].append(link)
-    found = []
+    found: list[tuple[tuple[int, int, int, str], Counterpart]] = []
+    order = list(FUNCTION_ECOSYSTEMS.values())
     for other, links in by_other.items():
         links.sort(key=lambda k: (k.strength.rank, k.op, k.iri))
         best = links[0]
         theirs = index.functions[other]
         ops = ", ".join(dict.fromkeys(k.op for k in links))
         sources = {s.iri: s for k in links[:3] for s in (k.sources[entity.iri], k.sources[other])}
+        # strongest first, then the pair more Keras ops implement, then TensorFlow, PyTorch, JAX;
+        # the IRI only makes the order total (never the label's spelling)
+        eco = theirs.ecosystem_iri
+        rank = (best.strength.rank, -len(links), order.index(eco) if eco in order else len(order), theirs.iri)
         found.append(
-            Counterpart(
-                id=theirs.id,
-                iri=theirs.iri,
-                label=theirs.label,
-                ecosystem=theirs.ecosystem,
-                strength=best.strength,
-                basis=Basis.INFERRED,
-                function=f"Keras op {best.op}",
-                current=True,
-                status="active",
-                evidence=best.evidence
-                + (f" The same pair implements the Keras ops {ops}." if len(links) > 1 else ""),
-                sources=tuple(sources.values()),
+            (
+                rank,
+                Counterpart(
+                    id=theirs.id,
+                    iri=theirs.iri,
+                    label=theirs.label,
+                    ecosystem=theirs.ecosystem,
+                    strength=best.strength,
+                    basis=Basis.INFERRED,
+                    function=f"Keras op {best.op}",
+                    current=True,
+                    status="active",
+                    evidence=best.evidence
+                    + (f" The same pair implements the Keras ops {ops}." if len(links) > 1 else ""),
+                    sources=tuple(sources.values()),
+                ),
             )
         )
-    found.sort(key=lambda c: (c.strength.rank, c.ecosystem or "", c.label, c.iri))
+    ranked = [c for _, c in sorted(found, key=lambda pair: pair[0])]
     return CounterpartAnswer(
-        query=entity.label, tool=tool, counterparts=tuple(found), summary=_summary(entity.label, found)
+        query=entity.label, tool=tool, counterparts=tuple(ranked), summary=_summary(entity.label, ranked)
     )
 
 

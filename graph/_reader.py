@@ -144,15 +144,19 @@ class Reader:
         return tuple(sorted(refs, key=lambda s: (s.date or "", s.iri)))
 
     def status(self, iri: str) -> str:
-        """'archived since 2025-08-07', 'active (as of 2025-10)', or 'active' when nothing is recorded."""
+        """'archived since 2025-08-07' (when the status began), 'listed as active on 2025-12-03'
+        (when a page was seen to show it: never worded as a start), or the bare status name."""
         state = self.state(iri)
         if state is None:
             return "active"
         name = self.label(state)
-        date = self.first(iri, MLKG + "statusDate")
-        if not date:
-            return name
-        return f"{name} (as of {date})" if state == MLKG + "Active" else f"{name} since {date}"
+        since = self.first(iri, MLKG + "statusSince")
+        if since:
+            return f"{name} since {since}"
+        seen = self.first(iri, MLKG + "statusObservedOn")
+        if seen:
+            return f"listed as {name} {'on' if len(seen) == 10 else 'in'} {seen}"
+        return name
 
     def ended(self, iri: str) -> bool:
         """Whether ``iri`` has ended (archived, renamed, deprecated...; see :mod:`._today`)."""
@@ -220,6 +224,6 @@ def successor_ref(reader: Reader, iri: str, lineage: Sequence[str]) -> Successor
         id=local_name(new),
         iri=new,
         label=reader.label(new),
-        since=reader.first(iri, MLKG + "statusDate"),
+        since=reader.first(iri, MLKG + "statusSince"),
         change=reader.label(state) if state else "succeeded",
     )

@@ -278,7 +278,7 @@ def _resolve(index: NameIndex, query: str) -> Resolution:
         if len(found) > 1:
             # A tool or module wins over a framework function of the same name ("torch.vmap":
             # the module page, not the function the keras layer derived): tool-level names
-            # keep their meaning as the function layer grows (issue 16).
+            # keep their meaning as the function layer grows.
             tools = {iri for iri in found if index.entities[iri].type != "FrameworkFunction"}
             found = tools or found
         if len(found) > 1 and how != "normalised":
@@ -307,7 +307,7 @@ def _resolve(index: NameIndex, query: str) -> Resolution:
     ranked = sorted(scores, key=lambda iri: (-scores[iri], index.sort_key(iri)))
     if ranked and index.entities[ranked[0]].type == "FrameworkFunction":
         # Near function names are other functions (reduce_max / reduce_std, tnn.gelu / tf.nn.gelu):
-        # a typo in one gets suggestions, never a silently different function (issue 16).
+        # a typo in one gets suggestions, never a silently different function.
         return Resolution(query, "unknown", suggestions=_suggestions(index, scores))
     if ranked and scores[ranked[0]] >= FUZZY_THRESHOLD:
         best = scores[ranked[0]]

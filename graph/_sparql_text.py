@@ -15,7 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NoReturn
+
+from ._errors import QuerySyntaxError
 
 QueryForm = Literal["select", "ask", "construct", "describe", "update", "unknown"]
 
@@ -91,6 +93,139 @@ def expand_codepoint_escapes(text: str) -> str:
         return chr(code) if code <= 0x10FFFF else match.group()
 
     return _CODEPOINT_ESCAPE.sub(char, text)
+
+
+# -- the one form of a query text that is checked and run --------------------------------------
+
+#: What canonical_query rewrites: a codepoint escape (SPARQL 1.1 section 19.2) or a line end.
+_REWRITTEN = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})|\r\n?")
+#: Anything any of the parsers could still read as a codepoint escape: rdflib reads ``\u`` and
+#: ``\U`` alike (case-blind) with 4 or 8 digits, the spec ``\u`` with 4 and ``\U`` with 8.
+_ANY_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
+#: Characters the parsers disagree about or that a store may cut the text at: C0 controls but
+#: tab and line feed (NUL ends a C string; VT and FF end a line for some lexers) and the
+#: Unicode line and paragraph separators (NEL, LS, PS).
+_UNCLEAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x85\u2028\u2029]")
+#: Texts with none of these are already canonical (the common case: one scan, no copy).
+_MAY_CHANGE = re.compile("[\\\\\r\x00-\x08\x0b\x0c\x0e-\x1f\x85\u2028\u2029]")
+
+
+@lru_cache(maxsize=256)  # a request asks several layers for the same text
+def canonical_query(text: str) -> str:
+    r"""The one form of a user's query text that is both checked and run, never the raw text.
+
+    SPARQL 1.1 section 19.2 says a query string "is processed for codepoint escape sequences
+    before parsing" and that they "can appear anywhere in the query string"; rdflib does that,
+    Oxigraph and Virtuoso decode them only inside strings and IRIs. Section 19.4 ends a comment
+    at CR or LF; rdflib runs it on past a lone CR. So the check and the engine would read two
+    different queries. Here every escape is decoded once, as the spec says, and CRLF and lone CR
+    become LF: the result holds no escape and no CR, so every parser reads it the same way (and
+    no parser can decode it a second time into something else). Line numbers stay the user's
+    (each line end is still one); :func:`user_position` maps a column back.
+
+    Fails closed, with :class:`~._errors.QuerySyntaxError` at the user's line and column, on
+    what cannot be made unambiguous: an escape of no character (a surrogate, past U+10FFFF), a
+    decoding that spells a new escape (``\u005Cu0022``), a control character or a Unicode line
+    separator (written or decoded).
+
+    >>> canonical_query(r"ASK { BIND('\u0027' AS ?a) }")
+    "ASK { BIND(''' AS ?a) }"
+    >>> canonical_query("ASK {\r\n} # x\rLIMIT 1")
+    'ASK {\n} # x\nLIMIT 1'
+    """
+    if not _MAY_CHANGE.search(text):
+        return text
+
+    def decoded(match: re.Match[str]) -> str:
+        if match.group(0)[0] == "\r":
+            return "\n"
+        code = int(match.group(1) or match.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            _unclear(text, match.start(), f"{match.group(0)} is not a Unicode character")
+        if _UNCLEAR.match(chr(code)) or code == 0x0D:  # a CR from an escape would end a comment
+            _unclear(text, match.start(), f"{match.group(0)} decodes to a character that is not allowed")
+        return chr(code)
+
+    found = _UNCLEAR.search(text)
+    if found:
+        _unclear(text, found.start(), f"the character U+{ord(found.group()):04X} is not allowed")
+    out = _REWRITTEN.sub(decoded, text)
+    again = _ANY_ESCAPE.search(out)
+    if again:
+        _unclear(
+            text,
+            _user_offset(text, again.start()),
+            f"{again.group()} would be read as a codepoint escape by some parsers and not by others "
+            "(the decoded text must hold none): write \\u with 4 hex digits or \\U with 8, and a "
+            'backslash followed by u in a string as CONCAT("\\\\", "u...")',
+        )
+    return text if out == text else out
+
+
+def _pieces(text: str) -> list[tuple[int, str, str]]:
+    """``text`` as (offset, what is written, what it becomes): one piece per canonical character."""
+    out: list[tuple[int, str, str]] = []
+    at = 0
+    for match in _REWRITTEN.finditer(text):
+        out.extend((i, text[i], text[i]) for i in range(at, match.start()))
+        written = match.group(0)
+        out.append((match.start(), written, "\n" if written[0] == "\r" else chr(int(written[2:], 16))))
+        at = match.end()
+    out.extend((i, text[i], text[i]) for i in range(at, len(text)))
+    return out
+
+
+def _user_offset(text: str, canonical_offset: int) -> int:
+    """The offset in ``text`` of the character at ``canonical_offset`` in its canonical form."""
+    pieces = _pieces(text)
+    return pieces[canonical_offset][0] if canonical_offset < len(pieces) else len(text)
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of ``offset``; CRLF, CR and LF each end a line."""
+    head = text[:offset]
+    line = len(re.findall(r"\r\n?|\n", head)) + 1
+    start = max(head.rfind("\n"), head.rfind("\r")) + 1
+    return line, offset - start + 1
+
+
+def user_position(text: str, line: int, column: int) -> tuple[int, int]:
+    r"""Where in the user's ``text`` the ``line``/``column`` (1-based, characters) of its
+    :func:`canonical_query` form falls: for error messages that point at what the user wrote.
+
+    >>> user_position(r'ASK { "\u0041" ] }', 1, 12)
+    (1, 17)
+    """
+    canonical_line, canonical_column = 1, 1
+    for offset, _, char in _pieces(text):
+        if (canonical_line, canonical_column) >= (line, column):
+            return _line_column(text, offset)
+        canonical_line, canonical_column = (
+            (canonical_line + 1, 1) if char == "\n" else (canonical_line, canonical_column + 1)
+        )
+    return _line_column(text, len(text))
+
+
+def _unclear(text: str, offset: int, problem: str) -> NoReturn:
+    line, column = _line_column(text, offset)
+    raise QuerySyntaxError(
+        f"SPARQL syntax error at line {line}, column {column}: {problem}; the query is refused "
+        "because its parsers could read it differently (only one reading is ever run)",
+        line=line,
+        column=column,
+    )
+
+
+_POSITION_TEXT = re.compile(r"line \d+, column \d+")
+
+
+def in_user_text(err: QuerySyntaxError, text: str) -> QuerySyntaxError:
+    """``err`` (about the canonical form of ``text``) with its position in ``text`` itself."""
+    if err.line is None or err.column is None or canonical_query(text) is text:
+        return err
+    line, column = user_position(text, err.line, err.column)
+    message = _POSITION_TEXT.sub(f"line {line}, column {column}", str(err), count=1)
+    return QuerySyntaxError(message, line=line, column=column)
 
 
 @lru_cache(maxsize=1024)  # one request asks several layers; the answer is a frozen value

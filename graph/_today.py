@@ -27,7 +27,7 @@ from collections.abc import Iterable
 
 from mlkg.ontology import local_name
 
-__all__ = ["ENDED_STATUSES", "ended", "holds_today"]
+__all__ = ["ENDED_STATUSES", "ended", "holds_today", "winding_down"]
 
 #: Local names of the ``mlkg:Status`` values under which an entity has ended.
 ENDED_STATUSES = frozenset(
@@ -38,6 +38,12 @@ ENDED_STATUSES = frozenset(
 def ended(status: str | None) -> bool:
     """Whether ``status`` (an ``mlkg:`` status IRI or its local name) means the entity has ended."""
     return bool(status) and local_name(status or "") in ENDED_STATUSES
+
+
+def winding_down(status: str | None) -> bool:
+    """Whether ``status`` means the entity still holds but gets fixes only, no new features
+    ("maintenance only"): a counterpart to name after the fully maintained ones."""
+    return local_name(status or "") == "MaintenanceOnly"
 
 
 def current_status(statuses: Iterable[str]) -> str | None:

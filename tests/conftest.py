@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from browser import CHROMIUM, Browser, RecordedPage
 from fastapi.testclient import TestClient
+from listeners import CountingListener
 from processes import LiveServer
 from stores import VIRTUOSO_BIN, OxigraphServer, VirtuosoServer
 
@@ -96,6 +97,15 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuo
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[CountingListener]:
+    """A loopback listener that counts connections (see tests/listeners.py): tests compare its
+    count before and after, so one serves a whole module."""
+    server = CountingListener()
+    yield server
+    server.close()
 
 
 def open_engine(engine: str, request: pytest.FixtureRequest, **config: object) -> KnowledgeGraph:

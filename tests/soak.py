@@ -510,7 +510,7 @@ def main(argv: list[str] | None = None) -> int:
     server = None
     pid = args.pid
     if args.url is None:
-        from conftest import LiveServer  # the tests' helper: mlkg serve on a free port
+        from processes import LiveServer  # the tests' helper: mlkg serve on a free port
 
         server = LiveServer("--query-timeout", str(args.query_timeout))
         base, pid = server.url, server.process.pid

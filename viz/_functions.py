@@ -98,7 +98,8 @@ def _add_function(graph: nx.MultiDiGraph, info: Any) -> None:
         ecosystem=info.ecosystem_iri.rsplit("/", 1)[-1],
         status=None,
         status_label=None,
-        status_date=None,
+        status_since=None,
+        status_observed_on=None,
         functions=[],
         sources=[],
     )

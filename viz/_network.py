@@ -293,7 +293,8 @@ def network_data(graph: nx.MultiDiGraph, state: ViewState | None = None) -> dict
             "status": attrs.get("status"),
             "ended": ended(attrs.get("status")),
             "statusLabel": attrs.get("status_label"),
-            "statusDate": attrs.get("status_date"),
+            "statusSince": attrs.get("status_since"),
+            "statusObservedOn": attrs.get("status_observed_on"),
             "functions": list(attrs.get("functions") or []),
             "sources": list(attrs.get("sources") or []),
         }

@@ -58,8 +58,8 @@ def add_graph_options(parser: argparse.ArgumentParser) -> None:
 def settings_for(args: argparse.Namespace, **options: object) -> Settings:
     """The service's settings (``MLKG_*``) with this command's options on top: how the
     commands that run user SPARQL or serve (``serve``, ``query``) learn their
-    configuration, so they follow the same knobs as the server (allowed SERVICE hosts,
-    limits, extra data). ``options`` left None keep the environment's value."""
+    configuration, so they follow the same knobs as the server (limits,
+    extra data). ``options`` left None keep the environment's value."""
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
 

@@ -567,16 +567,13 @@ def service_description(kg: KnowledgeGraph, endpoint: str) -> list[ox.Triple]:
         ox.Triple(service, sd(_SD + "endpoint"), sd(endpoint)),
         ox.Triple(service, sd(_SD + "supportedLanguage"), sd(_SD + "SPARQL11Query")),
         ox.Triple(service, sd(_SD + "feature"), sd(_SD + "UnionDefaultGraph")),
-        ox.Triple(service, sd(_SD + "feature"), sd(_SD + "BasicFederatedQuery"))
-        if kg.config.allowed_service_hosts
-        else None,
         ox.Triple(service, sd(_SD + "defaultDataset"), dataset),
         ox.Triple(dataset, _RDF_TYPE, sd(_SD + "Dataset")),
         ox.Triple(dataset, sd(_SD + "defaultGraph"), default),
         ox.Triple(default, _RDF_TYPE, sd(_SD + "Graph")),
         ox.Triple(default, sd(_VOID + "triples"), ox.Literal(str(kg.triple_count()), datatype=_XSD_INTEGER)),
     ]
-    out = [t for t in triples if t is not None]
+    out = list(triples)
     out += [
         ox.Triple(service, sd(_SD + "resultFormat"), sd(_FORMATS + f.w3c_name))
         for f in FORMATS.values()

@@ -184,7 +184,7 @@ def test_to_filters_by_ecosystem_keeping_neutral_tools(client: TestClient) -> No
 
 
 def test_tool_without_counterpart(client: TestClient) -> None:
-    # Tools of an ecosystem always get a counterpart or a sourced "none" (issue 15); a neutral
+    # Tools of an ecosystem always get a counterpart or a sourced "none"; a neutral
     # tool with no recorded pair still gets the plain sentence.
     answer = ask(client, "ray")
     assert answer["tool"]["ecosystem"] is None

@@ -314,7 +314,7 @@ def synthetic_graph(nodes: int, edges: int, seed: int = 5) -> nx.MultiDiGraph:
         graph.add_node(
             f"N{i}", label=f"Node {i}", kind=rng.choice(kinds), kind_label="k", definition=f"Node {i}",
             alt_labels=[f"n{i}"], dates=[], facts=[], ecosystem=rng.choice([None, "N0", "N1"]), status=None,
-            status_label=None, status_date=None, functions=[], sources=[],
+            status_label=None, status_since=None, status_observed_on=None, functions=[], sources=[],
         )  # fmt: skip
     for j in range(edges):
         a, b = rng.randrange(nodes), rng.randrange(nodes)

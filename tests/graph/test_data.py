@@ -1,5 +1,5 @@
 """The shipped ontology and data: every entity of the article, the counterparts with their
-sources, the later facts, and the named queries' answers (issue 3)."""
+sources, the later facts, and the named queries' answers."""
 
 from __future__ import annotations
 
@@ -444,8 +444,8 @@ def test_renamed_or_archived_and_their_replacements(kg: KnowledgeGraph) -> None:
         assert by_thing[thing]["status"] == status
         assert by_thing[thing].get("replacement") == replacement
     assert by_thing["PlayTorch"]["dependencySuccessor"] == "ExecuTorch"
-    assert by_thing["TorchServe"]["statusDate"] == "2025-08-07"
-    assert by_thing["TorchElasticController"]["statusDate"] == "2023-01-06"
+    assert by_thing["TorchServe"]["statusSince"] == "2025-08-07"
+    assert by_thing["TorchElasticController"]["statusSince"] == "2023-01-06"
     assert "ExecuTorch" not in by_thing and "Keras" not in by_thing
 
 

@@ -1,4 +1,4 @@
-"""The whole-ecosystem layer (issue 15): TensorFlow, PyTorch and JAX tools, three-way counterpart
+"""The whole-ecosystem layer: TensorFlow, PyTorch and JAX tools, three-way counterpart
 answers, explicit sourced "none" answers, coverage in ``mlkg stats``, the resolver's spellings."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Provenance per fact (issue 15): every curated triple sits in the named graph of the source
+"""Provenance per fact: every curated triple sits in the named graph of the source
 document that states it, so "which source states this triple?" is one SPARQL query; and the
 per-tool minimum is enforced by SHACL (a violating tool is refused, a conforming one passes)."""
 
@@ -89,7 +89,7 @@ def test_a_node_with_several_sources_says_which_states_which_fact(kg: KnowledgeG
         (local_name(r["property"].value), r["value"].value): local_name(r["source"].value) for r in answer
     }
     assert by_fact[("status", ENT_MLKG + "Archived")] == "TorchServeIssue3396"
-    assert by_fact[("statusDate", "2025-08-07")] == "TorchServeIssue3396"
+    assert by_fact[("statusSince", "2025-08-07")] == "TorchServeIssue3396"
     assert by_fact[("datePublished", "2020-04-21")] == "TorchServeLaunchBlog"
     assert by_fact[("datePublished", "2020")] == "Article2022"
     assert by_fact[("codeRepository", "https://github.com/pytorch/serve")] == "TorchServeRepo"
@@ -124,7 +124,7 @@ def tool_violations(facts: str) -> set[str]:
 def test_a_conforming_tool_passes() -> None:
     assert tool_violations(" mlkg:status mlkg:Active ; prov:wasDerivedFrom src:Doc .") == set()
     archived = (
-        ' mlkg:status mlkg:Archived ; mlkg:statusDate "2024-05-01"^^xsd:date ; prov:wasDerivedFrom src:Doc .'
+        ' mlkg:status mlkg:Archived ; mlkg:statusSince "2024-05-01"^^xsd:date ; prov:wasDerivedFrom src:Doc .'
     )
     assert tool_violations(archived) == set()
     assert (
@@ -142,7 +142,7 @@ def test_a_conforming_tool_passes() -> None:
         (" mlkg:status mlkg:Active .", "at least one prov:wasDerivedFrom"),
         (
             " mlkg:status mlkg:Archived ; prov:wasDerivedFrom src:Doc .",
-            "archived tool needs its mlkg:statusDate",
+            "archived tool needs its mlkg:statusSince",
         ),
         (" mlkg:status mlkg:Renamed ; prov:wasDerivedFrom src:Doc .", "needs its successor"),
         (" mlkg:status mlkg:Redirected ; prov:wasDerivedFrom src:Doc .", "needs its successor"),

@@ -1,4 +1,4 @@
-"""Issue 12: today's answer first, one definition of "holds today" / "ended" everywhere, the
+"""Today's answer first, one definition of "holds today" / "ended" everywhere, the
 asked tool's own fate in the answer, and the data behind it (each fact with a source)."""
 
 from __future__ import annotations

@@ -17,7 +17,6 @@ import contextlib
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,58 +27,18 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from listeners import BYPASSES, CountingListener
 from processes import LiveServer, run_cli
 
-from mlkg.graph import KnowledgeGraph, QueryRefused
+from mlkg.graph import KnowledgeGraph, QueryRefused, QuerySyntaxError
 from mlkg.graph._bounded import BoundedQueryRunner
+from mlkg.graph._sparql_text import canonical_query
 from mlkg.ontology import PREFIXES
 
 LIMIT = 4.0  # seconds: the --query-timeout of the tight server
 CHEAP = "SELECT ?l WHERE { ent:PyTorch skos:prefLabel ?l }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 JSON = {"Accept": "application/sparql-results+json"}
-
-
-class Listener:
-    """A loopback TCP listener that answers one SPARQL row to anyone and counts connections."""
-
-    ROW = b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"literal","value":"SECRET"}}]}}'
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}/internal"
-        self.connections = 0
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.connections += 1
-            with conn:
-                conn.settimeout(1)
-                try:
-                    conn.recv(65536)
-                    head = b"HTTP/1.1 200 OK\r\ncontent-type: application/sparql-results+json\r\n"
-                    conn.sendall(head + b"content-length: %d\r\n\r\n" % len(self.ROW) + self.ROW)
-                except OSError:
-                    pass
-
-    def settle(self) -> int:
-        time.sleep(0.05)
-        return self.connections
-
-
-@pytest.fixture(scope="module")
-def listener() -> Iterator[Listener]:
-    server = Listener()
-    yield server
-    server.sock.close()
 
 
 @pytest.fixture(scope="module")
@@ -122,21 +81,72 @@ REPORTED = [
 
 @pytest.mark.parametrize("template", REPORTED)
 def test_the_reported_service_bypasses_open_no_connection(
-    tight: LiveServer, listener: Listener, template: str
+    tight: LiveServer, listener: CountingListener, template: str
 ) -> None:
     before = listener.connections
-    response = sparql(tight, template.format(url=listener.url))
+    response = sparql(tight, template.format(url=listener.url_for("internal")))
     assert response.status_code == 403, response.text
     assert "SERVICE" in response.text and "SECRET" not in response.text
     assert listener.settle() == before
 
 
 @pytest.mark.parametrize("template", REPORTED)
-def test_the_reported_bypasses_fail_in_the_cli_too(listener: Listener, template: str) -> None:
+def test_the_reported_bypasses_fail_in_the_cli_too(listener: CountingListener, template: str) -> None:
     before = listener.connections
-    done = run_cli("query", template.format(url=listener.url))
+    done = run_cli("query", template.format(url=listener.url_for("internal")))
     assert done.returncode == 1 and "SERVICE" in done.stderr and "SECRET" not in done.stdout
     assert listener.settle() == before
+
+
+def _expect_one_reading(name: str, status: int, text: str) -> None:
+    """What each bypass family gets now that one canonical text is checked and run: the quote
+    pairs decode to one long string (no SERVICE for any parser: 200, nothing called), the CR
+    ends the comment for every parser (SERVICE seen: 403)."""
+    if name == "comment ended by CR":
+        assert status == 403 and "SERVICE" in text, text
+    else:
+        assert status == 200, text
+    assert "SECRET" not in text
+
+
+@pytest.mark.parametrize("name", list(BYPASSES))
+def test_the_parser_differential_bypasses_open_no_connection_over_http(
+    tight: LiveServer, listener: CountingListener, name: str
+) -> None:
+    query = BYPASSES[name].format(url=listener.url_for("http"))
+    before = listener.connections
+    for response in (
+        sparql(tight, query),
+        httpx.post(tight.url + "/sparql", data={"query": query}, headers=JSON, timeout=30),
+        httpx.post(
+            tight.url + "/sparql",
+            content=query.encode(),
+            headers={**JSON, "Content-Type": "application/sparql-query"},
+            timeout=30,
+        ),
+    ):
+        _expect_one_reading(name, response.status_code, response.text)
+    assert listener.settle() == before
+
+
+@pytest.mark.parametrize("name", list(BYPASSES))
+def test_the_parser_differential_bypasses_open_no_connection_from_the_cli(
+    listener: CountingListener, name: str
+) -> None:
+    before = listener.connections
+    done = run_cli("query", "--format", "json", BYPASSES[name].format(url=listener.url_for("cli")))
+    _expect_one_reading(name, 200 if done.returncode == 0 else 403, done.stdout + done.stderr)
+    assert listener.settle() == before
+
+
+def test_unclear_texts_are_a_400_at_the_users_line_and_column(tight: LiveServer) -> None:
+    """Fail closed on what no canonical form makes unambiguous, and syntax errors point at
+    the text as sent, through the BASE line the endpoint adds and the escapes it decodes."""
+    refused = sparql(tight, 'ASK {\r\n "\\u005Cu0022" }')
+    assert refused.status_code == 400, refused.text
+    assert "line 2, column 3" in refused.text and "\\u0022" in refused.text
+    broken = sparql(tight, 'SELECT * WHERE {\r\n  BIND("\\u00e9\\u00e9" AS ?x) } LIMIT x')
+    assert broken.status_code == 400 and "line 2, column 38" in broken.text, broken.text
 
 
 _BEFORE = st.sampled_from(
@@ -182,27 +192,27 @@ def smuggled_service(draw: st.DrawFn) -> str:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(template=smuggled_service())
 def test_the_parse_check_refuses_whatever_oxigraph_would_send(
-    oxigraph_kg: KnowledgeGraph, listener: Listener, template: str
+    oxigraph_kg: KnowledgeGraph, listener: CountingListener, template: str
 ) -> None:
     """The check alone (no sandbox): where it lets a text through, Oxigraph run on that text in
     this (unfiltered) process makes no connection."""
-    query = template.replace("{url}", listener.url).replace("{port}", str(listener.port))
+    query = template.replace("{url}", listener.url_for("internal")).replace("{port}", str(listener.port))
     before = listener.connections
     try:
         oxigraph_kg.check_outbound(query)
-    except QueryRefused:
+    except (QueryRefused, QuerySyntaxError):
         return
-    with contextlib.suppress(SyntaxError, OSError):
-        list(ox.Store().query(query, prefixes=PREFIXES))  # type: ignore[arg-type]
+    with contextlib.suppress(SyntaxError, OSError):  # the engine is given the canonical text
+        list(ox.Store().query(canonical_query(query), prefixes=PREFIXES))  # type: ignore[arg-type]
     assert listener.settle() == before, f"the check let through {query!r} and Oxigraph called out"
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(template=smuggled_service())
 def test_no_smuggled_service_reaches_the_network_over_http(
-    tight: LiveServer, listener: Listener, template: str
+    tight: LiveServer, listener: CountingListener, template: str
 ) -> None:
-    query = template.replace("{url}", listener.url).replace("{port}", str(listener.port))
+    query = template.replace("{url}", listener.url_for("internal")).replace("{port}", str(listener.port))
     before = listener.connections
     response = sparql(tight, query)
     assert response.status_code in (400, 403), (query, response.status_code, response.text)
@@ -210,7 +220,7 @@ def test_no_smuggled_service_reaches_the_network_over_http(
     assert listener.settle() == before, f"{query!r} reached the listener"
 
 
-def test_query_processes_have_no_network_even_past_the_check(listener: Listener) -> None:
+def test_query_processes_have_no_network_even_past_the_check(listener: CountingListener) -> None:
     """The layer beneath the check: under the filter, Oxigraph's own SERVICE client and a plain
     socket both fail, and nothing reaches the listener."""
     code = f"""
@@ -218,7 +228,7 @@ import socket, pyoxigraph as ox
 from mlkg.graph._sandbox import deny_network
 assert deny_network()
 try:
-    list(ox.Store().query("SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"))
+    list(ox.Store().query("SELECT * WHERE {{ SERVICE <{listener.url_for("internal")}> {{ ?s ?p ?o }} }}"))
 except OSError as err:
     print("engine:", err)
 try:

@@ -4,7 +4,6 @@ runaway query is really stopped at its time limit while other queries keep being
 from __future__ import annotations
 
 import contextlib
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -14,73 +13,36 @@ import httpx
 import psutil
 import pytest
 from fastapi.testclient import TestClient
+from listeners import CountingListener
 from processes import LiveServer
 
 from mlkg.graph import KnowledgeGraph, QueryRefused
 
 
-class ConnectionCounter:
-    """A TCP listener on loopback that counts every connection made to it (and answers none)."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port = int(self.sock.getsockname()[1])
-        self.count = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            self.count += 1
-            conn.close()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}/{path}"
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self.sock.close()
-
-
-@pytest.fixture
-def listener() -> Iterator[ConnectionCounter]:
-    counter = ConnectionCounter()
-    yield counter
-    counter.close()
-
-
-def test_the_listener_counts_connections(listener: ConnectionCounter) -> None:
+def test_the_listener_counts_connections(listener: CountingListener) -> None:
     """Guards the SSRF test: a real connection to the listener is seen."""
-    with pytest.raises(httpx.HTTPError):
-        httpx.get(listener.url("probe"), timeout=1)
-    time.sleep(0.3)
-    assert listener.count == 1
+    before = listener.connections
+    assert "SECRET" in httpx.get(listener.url_for("probe"), timeout=1).text
+    assert listener.settle(0.3) == before + 1 and listener.paths[-1] == "/probe"
 
 
 def test_no_query_reaches_out(
-    listener: ConnectionCounter, engine_client: TestClient, kg: KnowledgeGraph
+    listener: CountingListener, engine_client: TestClient, kg: KnowledgeGraph
 ) -> None:
     """SERVICE, SERVICE SILENT, FROM, FROM NAMED, LOAD and protocol graph IRIs: zero connections."""
+    before = listener.connections
+    at = listener.url_for
     refused = {
-        "SERVICE": f"SELECT * WHERE {{ SERVICE <{listener.url('sparql')}> {{ ?s ?p ?o }} }}",
-        "SERVICE SILENT": f"SELECT * WHERE {{ SERVICE SILENT <{listener.url('sparql')}> {{ ?s ?p ?o }} }}",
-        "SERVICE ?var": f"SELECT * WHERE {{ BIND(<{listener.url('v')}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
-        "LOAD": f"LOAD <{listener.url('data.ttl')}>",
-        "LOAD SILENT INTO": f"LOAD SILENT <{listener.url('data.ttl')}> INTO GRAPH <urn:x>",
+        "SERVICE": f"SELECT * WHERE {{ SERVICE <{at('sparql')}> {{ ?s ?p ?o }} }}",
+        "SERVICE SILENT": f"SELECT * WHERE {{ SERVICE SILENT <{at('sparql')}> {{ ?s ?p ?o }} }}",
+        "SERVICE ?var": f"SELECT * WHERE {{ BIND(<{at('v')}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+        "LOAD": f"LOAD <{at('data.ttl')}>",
+        "LOAD SILENT INTO": f"LOAD SILENT <{at('data.ttl')}> INTO GRAPH <urn:x>",
     }
     answered = {
-        "FROM": f"SELECT * FROM <{listener.url('default.ttl')}> WHERE {{ ?s ?p ?o }}",
-        "FROM NAMED": f"SELECT * FROM NAMED <{listener.url('n.ttl')}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
-        "DESCRIBE remote IRI": f"DESCRIBE <{listener.url('thing')}>",
+        "FROM": f"SELECT * FROM <{at('default.ttl')}> WHERE {{ ?s ?p ?o }}",
+        "FROM NAMED": f"SELECT * FROM NAMED <{at('n.ttl')}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        "DESCRIBE remote IRI": f"DESCRIBE <{at('thing')}>",
     }
     for name, query in refused.items():
         response = engine_client.post("/sparql", data={"query": query})
@@ -98,12 +60,13 @@ def test_no_query_reaches_out(
             "/sparql",
             params={
                 "query": "ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }",
-                param: listener.url(param),
+                param: listener.url_for(param),
             },
         )
         assert response.status_code == 200 and response.json()["boolean"] is False, (param, response.text)
-    time.sleep(0.5)  # a connection attempt in flight would have landed by now
-    assert listener.count == 0, f"{listener.count} outbound connection(s) on engine {kg.engine.name}"
+    # A connection attempt in flight would have landed within the wait.
+    made = listener.settle(0.5) - before
+    assert made == 0, f"{made} outbound connection(s) on engine {kg.engine.name}"
 
 
 # -- runaway queries ------------------------------------------------------------------------

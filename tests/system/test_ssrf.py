@@ -14,57 +14,17 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
+from listeners import CountingListener
 from processes import run_cli
 
 from conftest import open_engine
 from mlkg.graph import KnowledgeGraph, MlkgError, QueryRefused, QuerySyntaxError
-
-
-class Listener:
-    """A TCP listener on loopback that accepts and counts connections, then closes them."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.connections = 0
-        self._stop = False
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while not self._stop:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.connections += 1
-            conn.close()
-
-    def settle(self) -> int:
-        """The count once any late connection attempt had time to land."""
-        time.sleep(0.05)
-        return self.connections
-
-    def close(self) -> None:
-        self._stop = True
-        self.sock.close()
-
-
-@pytest.fixture(scope="module")
-def listener() -> Iterator[Listener]:
-    server = Listener()
-    yield server
-    server.close()
 
 
 def vectors(url: str) -> list[str]:
@@ -84,14 +44,14 @@ def vectors(url: str) -> list[str]:
     ]
 
 
-def test_the_listener_counts_connections(listener: Listener) -> None:
+def test_the_listener_counts_connections(listener: CountingListener) -> None:
     before = listener.connections
     socket.create_connection(("127.0.0.1", listener.port), timeout=2).close()
     assert listener.settle() == before + 1
     listener.connections = before
 
 
-def test_no_query_opens_a_connection(kg: KnowledgeGraph, listener: Listener) -> None:
+def test_no_query_opens_a_connection(kg: KnowledgeGraph, listener: CountingListener) -> None:
     before = listener.connections
     for query in vectors(listener.url):
         try:
@@ -103,7 +63,7 @@ def test_no_query_opens_a_connection(kg: KnowledgeGraph, listener: Listener) -> 
         assert listener.settle() == before, f"{kg.config.engine}: {query!r} opened a connection"
 
 
-def test_no_request_opens_a_connection(engine_client: TestClient, listener: Listener) -> None:
+def test_no_request_opens_a_connection(engine_client: TestClient, listener: CountingListener) -> None:
     before = listener.connections
     url = listener.url
     for query in vectors(url):
@@ -128,7 +88,7 @@ def test_no_request_opens_a_connection(engine_client: TestClient, listener: List
     assert listener.settle() == before
 
 
-def test_data_files_do_not_fetch_what_they_name(tmp_path: Path, listener: Listener) -> None:
+def test_data_files_do_not_fetch_what_they_name(tmp_path: Path, listener: CountingListener) -> None:
     """owl:imports and a remote JSON-LD @context are not followed while loading and validating."""
     imports = tmp_path / "imports.ttl"
     imports.write_text(
@@ -151,7 +111,7 @@ def remote_kg(request: pytest.FixtureRequest) -> Iterator[KnowledgeGraph]:
 
 
 def test_the_remote_store_is_sent_no_extension_function(
-    remote_kg: KnowledgeGraph, listener: Listener
+    remote_kg: KnowledgeGraph, listener: CountingListener
 ) -> None:
     """A store's extensions can reach the network (Virtuoso's bif:http_get fetches any URL):
     on the remote engine every function called by IRI but the XSD casts is refused, and a text
@@ -173,14 +133,17 @@ def test_the_remote_store_is_sent_no_extension_function(
     assert [t.value for t in cast.rows[0] if t is not None] == ["7", "2"]
 
 
-def test_mlkg_query_follows_the_allowed_service_hosts_setting(listener: Listener) -> None:
-    """The refusal tells users to set MLKG_ALLOWED_SERVICE_HOSTS; `mlkg query` obeys it."""
+def test_the_allow_list_is_gone_with_a_clear_start_up_error(listener: CountingListener) -> None:
+    """SERVICE is refused in every configuration; MLKG_ALLOWED_SERVICE_HOSTS (which used to
+    turn the OS filter off) stops `mlkg query` and `mlkg serve` at start, saying why."""
     query = f"SELECT * WHERE {{ SERVICE <{listener.url}sparql> {{ ?s ?p ?o }} }}"
     before = listener.connections
     refused = run_cli("query", query)
-    assert refused.returncode == 1 and "MLKG_ALLOWED_SERVICE_HOSTS" in refused.stderr
+    assert refused.returncode == 1 and "SERVICE" in refused.stderr and "federation" in refused.stderr
+    env = {"MLKG_ALLOWED_SERVICE_HOSTS": '["127.0.0.1"]'}
+    for args in (("query", query), ("serve", "--port", "9")):
+        stopped = run_cli(*args, env=env)
+        lines = stopped.stderr.strip().splitlines()
+        assert stopped.returncode != 0 and len(lines) == 1, stopped.stderr
+        assert "MLKG_ALLOWED_SERVICE_HOSTS" in lines[0] and "federation is not offered" in lines[0]
     assert listener.settle() == before
-    allowed = run_cli("query", query, env={"MLKG_ALLOWED_SERVICE_HOSTS": '["127.0.0.1"]'})
-    assert "refused" not in allowed.stderr, allowed.stderr
-    assert listener.settle() > before  # the operator allowed it, so the request was made
-    listener.connections = before

@@ -56,6 +56,26 @@ def test_projection_has_one_node_per_entity_on_every_engine(kg: KnowledgeGraph) 
     assert stated >= STATED_PAIRS
 
 
+def _projection(graph: nx.MultiDiGraph) -> tuple[dict[str, object], list[tuple[str, str, str, str]]]:
+    """Nodes with their attributes, and edges with key and attributes, comparable by ``==``."""
+    nodes = dict(graph.nodes(data=True))
+    edges = sorted(
+        (u, v, k, json.dumps(a, sort_keys=True)) for u, v, k, a in graph.edges(keys=True, data=True)
+    )
+    return nodes, edges
+
+
+def test_projection_is_the_same_on_every_engine(kg: KnowledgeGraph, oxigraph_kg: KnowledgeGraph) -> None:
+    # The picture must not depend on the engine: same nodes, edges, attributes and list orders.
+    for details in (True, False):
+        nodes, edges = _projection(to_networkx(kg, details=details))
+        want_nodes, want_edges = _projection(to_networkx(oxigraph_kg, details=details))
+        assert set(nodes) == set(want_nodes)
+        assert [n for n in want_nodes if nodes[n] != want_nodes[n]] == []
+        assert edges == want_edges
+    assert len(want_edges) > len(want_nodes) > 200  # the shipped graph, not an empty one
+
+
 def test_projection_carries_what_the_picture_shows(graph: nx.MultiDiGraph) -> None:
     live = graph.nodes["PyTorchLive"]
     assert live["label"] == "PyTorch Live"
@@ -117,7 +137,8 @@ def _hostile_graph() -> nx.MultiDiGraph:
         graph.add_node(
             node, label=label, kind="ServingTool", kind_label=XSS, definition=XSS, alt_labels=[XSS],
             dates=[{"label": XSS, "value": "2020"}], facts=[], ecosystem=None, status=None,
-            status_label=None, status_date=None, functions=[{"id": "F", "label": XSS}],
+            status_label=None, status_since=None, status_observed_on=None,
+            functions=[{"id": "F", "label": XSS}],
             sources=[{"id": "S", "label": XSS, "url": "javascript:alert(3)"}],
         )  # fmt: skip
     graph.add_edge("Evil", "Good", key="p", kind="relation", predicate="p", label=XSS)

@@ -29,6 +29,16 @@
     if (className) node.className = className;
     return node;
   }
+  // "archived since 2023-10-23" (when the status began) or "listed as active on 2025-12-03"
+  // (when a page showed it): an observation date is never worded as a start.
+  function statusText(m) {
+    var name = m.statusLabel || m.status;
+    if (m.statusSince) return name + " since " + m.statusSince;
+    if (m.statusObservedOn) {
+      return "listed as " + name + (m.statusObservedOn.length === 10 ? " on " : " in ") + m.statusObservedOn;
+    }
+    return name;
+  }
   function safeUrl(url) {
     return typeof url === "string" && /^https?:\/\//i.test(url) ? url : null;
   }
@@ -44,7 +54,7 @@
     var kind = m.kindLabel + (m.ecosystemLabel ? " · " + m.ecosystemLabel : "");
     box.appendChild(el("div", kind, "tip-kind"));
     if (m.ended) {
-      box.appendChild(el("div", "Status: " + (m.statusLabel || m.status) + (m.statusDate ? " since " + m.statusDate : ""), "tip-status"));
+      box.appendChild(el("div", "Status: " + statusText(m), "tip-status"));
     }
     m.dates.forEach(function (d) { box.appendChild(el("div", d.label + ": " + dateText(d), "tip-date")); });
     if (m.definition) box.appendChild(el("div", m.definition, "tip-def"));
@@ -316,7 +326,7 @@
     details.appendChild(el("h2", m.label, "detail-title"));
     details.appendChild(el("div", m.kindLabel + (m.ecosystemLabel ? " · " + m.ecosystemLabel + " ecosystem" : ""), "detail-kind"));
     if (m.ended) {
-      details.appendChild(el("div", "Status: " + (m.statusLabel || m.status) + (m.statusDate ? " (since " + m.statusDate + ")" : ""), "detail-status"));
+      details.appendChild(el("div", "Status: " + statusText(m), "detail-status"));
     }
     if (m.definition) details.appendChild(el("p", m.definition, "detail-definition"));
     var link = el("a", "Open the entity page", "entity-link");
