@@ -166,6 +166,7 @@ def _dataset_size(server: LiveServer) -> str:
         server.url + "/sparql",
         params={"query": "SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"},
         headers={"Accept": "text/csv"},
+        timeout=60,  # the first count on rdflib is slow on a busy machine; later ones are cached
     )
     assert answer.status_code == 200
     return answer.text
