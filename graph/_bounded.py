@@ -70,6 +70,7 @@ from ._errors import (
     QueryTimeout,
     QueryTooLarge,
     StoreFailed,
+    StoreTimeout,
     UnsupportedFormat,
 )
 from ._memo import LruCache
@@ -104,6 +105,7 @@ _ERRORS: dict[str, type[MlkgError]] = {
         UnsupportedFormat,
         EngineUnavailable,
         StoreFailed,
+        StoreTimeout,  # the remote engine's store stopped it (in process): the message names it
         MlkgError,
     )
 }
