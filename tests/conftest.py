@@ -47,8 +47,9 @@ def free_port() -> int:
 class OxigraphServer:
     """A real ``oxigraph serve`` on a free loopback port, stopped by the fixture."""
 
-    def __init__(self, location: Path) -> None:
+    def __init__(self, location: Path, *, timeout_s: int = 5) -> None:
         self.location = location
+        self.timeout_s = timeout_s  # the store's own time limit (--timeout-s)
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -81,7 +82,7 @@ class OxigraphServer:
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--timeout-s",  # the store stops a query we gave up on (as the README advises)
-                "5",
+                str(self.timeout_s),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

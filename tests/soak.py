@@ -81,6 +81,8 @@ class LoadResult:
     hostile: dict[str, int] = field(default_factory=dict)
     peak_tree_mb: float | None = None
     recovery_seconds: float | None = None
+    #: Answered requests per client (by client number): who made progress, not how fast.
+    answered: dict[int, int] = field(default_factory=dict)
 
     @property
     def requests(self) -> int:
@@ -178,6 +180,7 @@ async def _client(
                 reader, writer = await asyncio.open_connection(host, port)
             if ok:
                 out["latencies"].append(time.perf_counter() - started)
+                out["answered"][offset] = out["answered"].get(offset, 0) + 1
             else:
                 out["errors"] += 1
                 if len(out["samples"]) < 5:
@@ -193,7 +196,7 @@ async def _clients(base: str, clients: int, seconds: float, first: int) -> dict[
         None if name == FRESH else _encode(f"{host}:{port}", m, path, params, headers)
         for name, m, path, params, headers in MIX
     ]
-    out: dict[str, Any] = {"latencies": [], "errors": 0, "samples": []}
+    out: dict[str, Any] = {"latencies": [], "errors": 0, "samples": [], "answered": {}}
     deadline = time.monotonic() + seconds
     await asyncio.gather(*(_client(host, port, requests, deadline, first + i, out) for i in range(clients)))
     return out
@@ -244,6 +247,7 @@ def run_load(
         result.latencies += part["latencies"]
         result.errors += part["errors"]
         result.error_samples += part["samples"]
+        result.answered.update(part["answered"])
     for proc in procs:
         proc.join(30)
     stop.set()
@@ -521,6 +525,10 @@ def main(argv: list[str] | None = None) -> int:
         print(top.summary("client ceiling (trivial server)"), flush=True)
         plain = run_load(base, args.clients, args.duration, processes=args.processes)
         print(plain.summary("light requests"), flush=True)
+        headroom = top.rps / plain.rps if plain.rps else float("inf")
+        print(f"client ceiling / light req/s: {headroom:.1f}x (target > 2x: the client is not the limit)")
+        per_client = plain.rps / args.clients
+        print(f"light req/s per client: {per_client:.1f} (target >= 1: every client kept making progress)")
         loaded = run_load(base, args.clients, args.duration, processes=args.processes, runaway=True)
         print(loaded.summary("light requests + 1 runaway"), flush=True)
         ratio = p99_ratio(plain, loaded)
@@ -535,10 +543,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(greedy.summary(f"light requests + one client's {GREEDY_RUNAWAYS} runaways"), flush=True)
         print(f"p99 beside one client's runaways / without: {p99_ratio(plain, greedy):.2f}x", flush=True)
+        recovered = attacked.recovery_seconds
+        shown = "never" if recovered is None else f"in {recovered:.2f} s"
+        print(f"fast again after the hostile mix: {shown} (target < 5 s)", flush=True)
         samples = plain.error_samples + loaded.error_samples + attacked.error_samples + greedy.error_samples
         for sample in samples[:10]:
             print("error:", sample)
-        failed = plain.errors or loaded.errors or attacked.errors or greedy.errors or ratio > 2
+        failed = (
+            plain.errors or loaded.errors or attacked.errors or greedy.errors or ratio > 2 or headroom <= 2
+        )
+        failed = failed or per_client < 1 or recovered is None or recovered >= 5
         return 1 if failed else 0
     finally:
         if server is not None:
