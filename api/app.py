@@ -15,6 +15,7 @@ from starlette.requests import ClientDisconnect
 
 from mlkg.graph import ENGINES, EngineUnavailable, KnowledgeGraph, MlkgError, QueryAborted, QueryTimeout
 
+from .connections import CUT_OFF
 from .conneg import AcceptTooLong
 from .middleware import (
     AnswerCacheMiddleware,
@@ -94,14 +95,16 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
 
     @app.exception_handler(ClientDisconnect)
     async def _client_left(request: Request, _: ClientDisconnect) -> Response:
-        # Nobody is left to answer: one line in the log, not a traceback per abandoned POST.
-        peer = request.client.host if request.client else "?"
-        _log.warning(
-            "%s %s from %s: the client left before its request body was complete",
-            request.method,
-            request.url.path,
-            peer,
-        )
+        # Nobody is left to answer: one line in the log, not a traceback per abandoned POST;
+        # none when the server cut the request off itself (connections.py answered it).
+        if not getattr(request.state, CUT_OFF, False):
+            peer = request.client.host if request.client else "?"
+            _log.warning(
+                "%s %s from %s: the client left before its request body was complete",
+                request.method,
+                request.url.path,
+                peer,
+            )
         return Response(status_code=400)
 
     @app.exception_handler(MlkgError)

@@ -58,6 +58,10 @@ class ConnectionLimits:
     max_connections_per_client: int = 64
 
 
+#: Set in a request's ``scope["state"]`` when this protocol ended the request (a timeout, a cap).
+CUT_OFF = "mlkg_cut_off"
+
+
 class _HeadRefused(Exception):
     """Raised from a parser callback to stop reading a request head that broke a limit."""
 
@@ -334,6 +338,9 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def _stop_cycle(self) -> None:
         """Tell the running request its client is gone, so the app writes nothing more."""
         if self._in_flight():
+            # Read by the app's ClientDisconnect handler: the server, not the client, ended it
+            # (and has said why on the connection), so there is nothing to log.
+            self.cycle.scope["state"][CUT_OFF] = True
             self.cycle.disconnected = True
             self.cycle.message_event.set()
 
@@ -385,4 +392,10 @@ def raise_open_file_limit() -> int:
     return soft
 
 
-__all__ = ["ConnectionLimits", "GuardedHttpToolsProtocol", "guarded_protocol", "raise_open_file_limit"]
+__all__ = [
+    "CUT_OFF",
+    "ConnectionLimits",
+    "GuardedHttpToolsProtocol",
+    "guarded_protocol",
+    "raise_open_file_limit",
+]

@@ -13,6 +13,12 @@ queries whose clients disconnect after 0.3 s, and connections that send half a r
 stall. It reports the light clients' p99 and errors (the target is zero), the peak memory of the
 server's process tree, and the recovery time (until a fresh cheap query answers fast again).
 
+The *slow clients* (``slow=True``) run beside the light clients in the same way: 1,000 POSTs from
+16 other loopback addresses that declare a body and trickle it a byte a second (the body
+timeout answers them 408, the connection cap closes the biggest address's to make room), and
+connections that ask for ~19 MB answers and never read them (paced, cut off past the write
+timeout or the unread-output limit).
+
 Used by ``tests/test_load.py`` (a short run in ``make test``) and by ``make soak``::
 
     python tests/soak.py --clients 50 --duration 60          # starts its own mlkg serve
@@ -44,6 +50,14 @@ MEMORY_BOMB = (
     + " }"
 )
 HOSTILE_ADDRESS = "127.0.0.2"
+SLOW_BODY_ADDRESSES = [f"127.0.1.{n}" for n in range(1, 17)]  # 1,000 connections: 63 each
+SLOW_READER_ADDRESS = "127.0.0.3"
+#: A ~19 MB CSV answer (10,000 rows of long strings).
+BIG_ANSWER = (
+    "SELECT ?s ?big WHERE { ?s ?p ?o BIND(CONCAT(STR(?s), "
+    + ", ".join(["STR(?o)"] * 40)
+    + ") AS ?big) } LIMIT 10000"
+)
 JSON_RESULTS = {"Accept": "application/sparql-results+json"}
 
 #: The light requests: (name, method, path, params/body, headers). Every one answers 200.
@@ -210,10 +224,12 @@ def run_load(
     processes: int = 2,
     runaway: bool = False,
     hostile: bool = False,
+    slow: bool = False,
     server_pid: int | None = None,
 ) -> LoadResult:
     """``clients`` concurrent clients for ``seconds`` against ``base``; optionally one runaway
-    in flight, or the hostile mix beside them (with ``server_pid``, the tree's peak memory)."""
+    in flight, the hostile mix or the slow clients beside them (with ``server_pid``, the
+    tree's peak memory)."""
     context = mp.get_context("spawn")
     queue = context.Queue()
     processes = max(1, min(processes, clients))
@@ -231,6 +247,7 @@ def run_load(
     if runner:
         runner.start()
     attackers = _start_hostile(base, stop, result) if hostile else []
+    attackers += _start_slow(base, stop, result) if slow else []
     sampler = None
     if server_pid is not None:
         sampler = threading.Thread(target=_sample_memory, args=(server_pid, stop, result), daemon=True)
@@ -249,7 +266,7 @@ def run_load(
         attacker.join(60)
     if sampler:
         sampler.join(5)
-    if hostile:
+    if hostile or slow:
         result.recovery_seconds = _recovery(base)
     return result
 
@@ -333,6 +350,99 @@ def _slow_heads(base: str, stop: threading.Event, result: LoadResult, keep: int 
 def _start_hostile(base: str, stop: threading.Event, result: LoadResult) -> list[threading.Thread]:
     jobs = [_memory_bombs, _memory_bombs, _disconnecting_runaways, _disconnecting_runaways, _slow_heads]
     threads = [threading.Thread(target=job, args=(base, stop, result), daemon=True) for job in jobs]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+# -- the slow clients -------------------------------------------------------------------------------
+
+
+def _slow_bodies(base: str, stop: threading.Event, result: LoadResult, keep: int = 1000) -> None:
+    """Keep ``keep`` POSTs open from a few addresses, each trickling its declared body a byte a
+    second; count how the server ends them, and open new ones in their place."""
+    import socket
+
+    from mlkg.api.connections import raise_open_file_limit
+
+    raise_open_file_limit()  # this process holds the 1,000 sockets
+    url = httpx.URL(base)
+    head = (
+        f"POST /sparql HTTP/1.1\r\nHost: {url.host}\r\nContent-Type: application/x-www-form-urlencoded"
+        "\r\nContent-Length: 100000\r\n\r\nquery="
+    ).encode()
+    open_: list[socket.socket] = []
+    opened = 0
+    while not stop.is_set():
+        while len(open_) < keep and not stop.is_set():
+            conn = socket.socket()
+            try:
+                conn.bind((SLOW_BODY_ADDRESSES[opened % len(SLOW_BODY_ADDRESSES)], 0))
+                conn.connect((url.host, url.port or 80))
+                conn.sendall(head)
+            except OSError:
+                conn.close()
+                _count(result, "slow body -> refused at connect")
+                break
+            opened += 1
+            conn.setblocking(False)
+            open_.append(conn)
+            _count(result, "slow body")
+        stop.wait(1.0)
+        for conn in list(open_):
+            try:
+                conn.send(b"a")
+                answer = conn.recv(64)
+            except BlockingIOError:
+                continue
+            except OSError:
+                answer = b""
+            status = answer[9:12].decode(errors="replace") if answer.startswith(b"HTTP/") else "closed"
+            _count(result, f"slow body -> {status}")
+            conn.close()
+            open_.remove(conn)
+    for conn in open_:
+        conn.close()
+
+
+def _slow_readers(base: str, stop: threading.Event, result: LoadResult, keep: int = 12) -> None:
+    """Keep ``keep`` connections that ask for a ~19 MB answer and never read it; count the ones
+    the server cut off (the socket no longer established), and open new ones in their place."""
+    import socket
+    from urllib.parse import urlencode
+
+    url = httpx.URL(base)
+    established = 1  # TCP_ESTABLISHED in tcp_info's first byte
+    open_: list[socket.socket] = []
+    n = 0
+    while not stop.is_set():
+        while len(open_) < keep:
+            n += 1
+            conn = socket.socket()
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            conn.bind((SLOW_READER_ADDRESS, 0))
+            conn.connect((url.host, url.port or 80))
+            query = urlencode({"query": f"{BIG_ANSWER} # {time.time_ns()} {n}"})
+            conn.sendall(
+                f"GET /sparql?{query} HTTP/1.1\r\nHost: {url.host}\r\nAccept: text/csv\r\n\r\n".encode()
+            )
+            open_.append(conn)
+            _count(result, "slow reader")
+        stop.wait(0.5)
+        for conn in list(open_):
+            if conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0] != established:
+                _count(result, "slow reader -> cut off")
+                conn.close()
+                open_.remove(conn)
+    for conn in open_:
+        conn.close()
+
+
+def _start_slow(base: str, stop: threading.Event, result: LoadResult) -> list[threading.Thread]:
+    threads = [
+        threading.Thread(target=job, args=(base, stop, result), daemon=True)
+        for job in (_slow_bodies, _slow_readers)
+    ]
     for thread in threads:
         thread.start()
     return threads
@@ -445,6 +555,14 @@ class _socket_port:
         self.sock.close()
 
 
+def _drain_log(stream: Any, counts: dict[str, int]) -> None:
+    """Read the started server's stderr as it comes (a full pipe would stall the server), counting
+    its lines and tracebacks."""
+    for line in stream:
+        counts["lines"] += 1
+        counts["tracebacks"] += line.startswith(b"Traceback")
+
+
 def p99_ratio(baseline: LoadResult, loaded: LoadResult) -> float:
     return loaded.percentile(99) / baseline.percentile(99)
 
@@ -461,11 +579,13 @@ def main(argv: list[str] | None = None) -> int:
 
     server = None
     pid = args.pid
+    log: dict[str, int] = {"lines": 0, "tracebacks": 0}
     if args.url is None:
         from conftest import LiveServer  # the tests' helper: mlkg serve on a free port
 
         server = LiveServer("--query-timeout", str(args.query_timeout))
         base, pid = server.url, server.process.pid
+        threading.Thread(target=_drain_log, args=(server.process.stderr, log), daemon=True).start()
     else:
         base = args.url.rstrip("/")
     try:
@@ -482,9 +602,17 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(attacked.summary("light requests + hostile mix"), flush=True)
         print(f"p99 under the hostile mix / without: {p99_ratio(plain, attacked):.2f}x", flush=True)
-        for sample in (plain.error_samples + loaded.error_samples + attacked.error_samples)[:10]:
+        slowed = run_load(
+            base, args.clients, args.duration, processes=args.processes, slow=True, server_pid=pid
+        )
+        print(slowed.summary("light requests + 1,000 slow bodies + slow readers"), flush=True)
+        print(f"p99 beside the slow clients / without: {p99_ratio(plain, slowed):.2f}x", flush=True)
+        samples = plain.error_samples + loaded.error_samples + attacked.error_samples + slowed.error_samples
+        for sample in samples[:10]:
             print("error:", sample)
-        failed = plain.errors or loaded.errors or attacked.errors or ratio > 2
+        if server is not None:
+            print(f"server log: {log['lines']} lines, {log['tracebacks']} tracebacks", flush=True)
+        failed = plain.errors or loaded.errors or attacked.errors or slowed.errors or ratio > 2
         return 1 if failed else 0
     finally:
         if server is not None:
