@@ -138,6 +138,12 @@ class AnswerCacheMiddleware:
         await self.app(scope, receive, keep)
 
 
+def client_address(scope: Scope) -> str:
+    """Who sent a request, for per-client limits: the connection's peer, which uvicorn replaces
+    from ``X-Forwarded-For`` only when the peer is one of ``MLKG_TRUSTED_PROXIES``."""
+    return str((scope.get("client") or ("unknown", 0))[0])
+
+
 class RateLimitMiddleware:
     """A token bucket per client address: ``per_minute`` requests, then 429 with Retry-After.
 
@@ -173,8 +179,7 @@ class RateLimitMiddleware:
         if scope["type"] != "http" or scope.get("path") == "/health":
             await self.app(scope, receive, send)
             return
-        client = (scope.get("client") or ("unknown", 0))[0]
-        wait = self._take(client)
+        wait = self._take(client_address(scope))
         if wait <= 0:
             await self.app(scope, receive, send)
             return

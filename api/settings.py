@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     query_workers: int = Field(
         4, ge=1, le=32, description="worker processes that run SPARQL queries under the limit"
     )
+    max_queries_per_client: int = Field(
+        4,
+        ge=1,
+        description="SPARQL queries one client address may have running at once; one more waits "
+        "up to 2 s for one of them to end, then is refused (429). Held below the worker pool's "
+        "size (MLKG_QUERY_WORKERS + 4), so another address always finds a worker",
+    )
     result_cache_entries: int = Field(
         512, ge=0, description="SPARQL answers kept for repeats (embedded engines; 0 = off)"
     )

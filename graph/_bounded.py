@@ -22,7 +22,8 @@ Design (kept deliberately small):
 - The parent waits on the worker's pipe at most ``timeout`` seconds. Past that, or when the
   caller's ``cancel`` event is set (its client went away), it SIGKILLs the worker (the work
   stops at once) and forks a replacement. A worker that dies mid-query (past the memory cap)
-  gives :class:`QueryAborted`, and that text is refused at once for a while after. A query
+  gives :class:`QueryAborted`, and that request (text, format, dataset, base) is refused at
+  once for :data:`REFUSE_FAILED_FOR` seconds after. A query
   still running after 0.25 s has its worker reniced to 19, so short queries (and the HTTP
   server) keep the CPU while long ones grind; a reniced worker is retired when its query ends.
 - The pool keeps ``workers`` idle processes; when all are busy a new one is forked at once,
@@ -53,11 +54,13 @@ import sys
 import threading
 import time
 from asyncio import FIRST_COMPLETED
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
 from typing import TYPE_CHECKING, Any
+
+from mlkg.ontology import PREFIXES
 
 from ._errors import (
     EngineUnavailable,
@@ -93,6 +96,8 @@ _CANCEL_CHECK = 0.05
 _INLINE_SEND = 16 << 10
 """Jobs up to this size are written to an idle worker's pipe from the event loop (the pipe's
 buffer takes them whole); longer texts are written from a thread."""
+_INLINE_PREPARE = 4096
+"""Texts up to this length are checked on the event loop (microseconds); longer ones in a thread."""
 _LINE = re.compile(r"line \d+")
 _ABSOLUTE = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:[^<>\s]*>$")  # written in full, not relative
 _ERRORS: dict[str, type[MlkgError]] = {
@@ -133,44 +138,80 @@ class _Reply:
     column: int | None = None
 
 
+#: Most FROM / FROM NAMED clauses one query may have (and graphs a request may name): a
+#: dataset of more graphs than mlkg holds says nothing more, and each one costs a lookup.
+MAX_DATASET_GRAPHS = 100
+
+
 def split_dataset_clauses(sparql: str) -> tuple[str, list[str], list[str]]:
     """``sparql`` with its FROM / FROM NAMED clauses blanked out, and the graphs they named
-    (as written: ``<iri>`` or a prefixed name).
+    (``<iri>`` as written; a prefixed name resolved to ``<iri>`` through the query's own PREFIX
+    declarations, then mlkg's predeclared ones, else left as written).
 
     Blanking keeps the text's length, so syntax-error positions still point at the user's text.
     The Protocol's ``default-graph-uri`` / ``named-graph-uri`` replace these clauses, and where
     none are given the clauses themselves become the protocol dataset: one rule, applied the
     same way on every engine (embedded engines asked for a union default graph ignore FROM).
+    One pass over the tokens (linear in the text); more than :data:`MAX_DATASET_GRAPHS`
+    clauses is a :class:`QueryError`.
 
     >>> split_dataset_clauses("ASK FROM <urn:a> FROM NAMED <urn:b> { }")
     ('ASK                                 { }', ['<urn:a>'], ['<urn:b>'])
+    >>> split_dataset_clauses("PREFIX g: <http://other/> ASK FROM g:x { }")[1]
+    ['<http://other/x>']
     """
-    spans: list[tuple[int, int]] = []
+    declared = dict(PREFIXES)
+    pieces: list[str] = []
     default: list[str] = []
     named: list[str] = []
-    tokens = [m for m in _TOKEN.finditer(sparql) if m.lastgroup not in ("ws", "comment")]
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        if token.lastgroup == "word" and token.group().upper() == "FROM":
-            end = index + 1
-            is_named = end < len(tokens) and tokens[end].group().upper() == "NAMED"
-            end += is_named
-            if end < len(tokens) and tokens[end].lastgroup in ("iri", "word"):
-                target = tokens[end].group()
-                (named if is_named else default).append(target)
-                spans.append((token.start(), tokens[end].end()))
-                index = end
-        index += 1
-    for start, end in reversed(spans):
-        sparql = sparql[:start] + re.sub(r"[^\r\n]", " ", sparql[start:end]) + sparql[end:]
-    return sparql, default, named
+    done = 0  # the text up to here is in ``pieces``
+    # The last three tokens that were not space or comment: PREFIX name: <iri> and FROM [NAMED] x.
+    recent: list[re.Match[str]] = []
+    for match in _TOKEN.finditer(sparql):
+        if match.lastgroup in ("ws", "comment"):
+            continue
+        recent = [*recent[-2:], match]
+        words = [m.group().upper() if m.lastgroup == "word" else "" for m in recent]
+        kind = match.lastgroup
+        if len(recent) == 3 and words[0] == "PREFIX" and kind == "iri" and recent[1].group().endswith(":"):
+            declared[recent[1].group()[:-1]] = match.group()[1:-1]
+            continue
+        if kind not in ("iri", "word"):
+            continue
+        if words[-2:-1] == ["FROM"] and words[-1] != "NAMED":
+            is_named, clause = False, recent[-2]
+        elif words[-3:-1] == ["FROM", "NAMED"]:
+            is_named, clause = True, recent[-3]
+        else:
+            continue
+        if len(default) + len(named) >= MAX_DATASET_GRAPHS:
+            raise QueryError(
+                f"the query has more than {MAX_DATASET_GRAPHS} FROM / FROM NAMED clauses; "
+                f"at most {MAX_DATASET_GRAPHS} graphs can make up a dataset"
+            )
+        target = match.group()
+        prefix, colon, local = target.partition(":")
+        if kind == "word" and colon and prefix in declared:
+            target = "<" + declared[prefix] + _LOCAL_ESCAPE.sub(r"\1", local) + ">"
+        (named if is_named else default).append(target)
+        pieces += [sparql[done : clause.start()], _BLANK.sub(" ", sparql[clause.start() : match.end()])]
+        done = match.end()
+        recent = []
+    pieces.append(sparql[done:])
+    return "".join(pieces), default, named
+
+
+_BLANK = re.compile(r"[^\r\n]")
+_LOCAL_ESCAPE = re.compile(r"\\(.)")  # ``ent:a\#b`` names ``...a#b``
 
 
 #: Answers larger than this are not kept in the cache (a few big ones would evict many small).
 _CACHE_MAX_BODY = 1 << 20
-#: Texts whose worker died are refused at once for this many following attempts' worth of keys.
-_FAILED_TEXTS = 256
+#: Requests whose worker died that are remembered (and refused at once), the most recent kept.
+_FAILED_REQUESTS = 256
+#: Seconds such a request is refused for: long enough that it cannot end worker after worker,
+#: short enough that a refusal one client caused does not outlast its attempt.
+REFUSE_FAILED_FOR = 60.0
 
 
 def _cache_key(
@@ -449,6 +490,8 @@ class BoundedQueryRunner:
         cache_entries: int = 0,
         cache_bytes: int = 64 << 20,
         limits: WorkerLimits | None = None,
+        refuse_failed_for: float = REFUSE_FAILED_FOR,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.kg = kg
         self.workers = max(1, workers)
@@ -468,7 +511,12 @@ class BoundedQueryRunner:
         self._cache: LruCache[BoundedAnswer] = LruCache(
             self.cache_entries, max_weight=cache_bytes, weigh=lambda answer: len(answer.body)
         )
-        self._failed: LruCache[bool] = LruCache(_FAILED_TEXTS)
+        # A request (text, format, dataset, base: the whole cache key) whose worker died, and
+        # until when it is refused. Keyed on the whole request, so nobody can make another
+        # client's query (the same text with its own dataset or format) fail, and never for long.
+        self.refuse_failed_for = refuse_failed_for
+        self._clock = clock
+        self._failed: LruCache[float] = LruCache(_FAILED_REQUESTS)
 
     @property
     def sandboxed(self) -> bool:
@@ -596,8 +644,13 @@ class BoundedQueryRunner:
 
         The worker's pipe is awaited on the loop itself (no thread per query); ``cancelled``
         done (the client went away) stops the worker at once and raises :class:`QueryCancelled`.
+        A long text is read (checks, FROM clauses) in a thread: no other request waits on it.
         """
-        prepared = self._prepare(sparql, media_type, default_graphs, named_graphs, base_iri)
+        args = (sparql, media_type, default_graphs, named_graphs, base_iri)
+        if len(sparql) < _INLINE_PREPARE:
+            prepared = self._prepare(*args)
+        else:
+            prepared = await asyncio.to_thread(self._prepare, *args)
         if isinstance(prepared, BoundedAnswer):
             return prepared
         key, job = prepared
@@ -620,7 +673,7 @@ class BoundedQueryRunner:
         answer = self._cache.get(key)
         if answer is not None:
             return answer
-        if self._failed.get(key[:1]):
+        if (self._failed.get(key) or 0.0) > self._clock():
             raise QueryAborted(self._limit_mb)
         self.kg.check_allowed(sparql)  # refuse updates before using a worker
         if inspect_sparql(sparql).has_dataset_clause:
@@ -645,7 +698,7 @@ class BoundedQueryRunner:
         """The worker's reply as an answer (cached) or as the error it names."""
         if reply.error is not None:
             if reply.error == "QueryAborted":
-                self._failed.put(key[:1], True)
+                self._failed.put(key, self._clock() + self.refuse_failed_for)
                 raise QueryAborted(self._limit_mb)
             if base_iri is not None and reply.error == "QuerySyntaxError" and reply.line:
                 line = reply.line - 1  # the BASE line we put first is not the user's

@@ -549,10 +549,15 @@ class RemoteEngine:
             from ._bounded import split_dataset_clauses
 
             blanked, from_default, from_named = split_dataset_clauses(sparql)
-            if all(iri.startswith("<") for iri in (*from_default, *from_named)):
-                sparql, has_clause = blanked, False
-                default_graphs = [iri[1:-1] for iri in from_default]
-                named_graphs = [iri[1:-1] for iri in from_named]
+            unresolved = [name for name in (*from_default, *from_named) if not name.startswith("<")]
+            if unresolved:  # never left for the store to read (it would read any of its graphs)
+                raise QuerySyntaxError(
+                    f"FROM {unresolved[0]}: its prefix is not declared; add a PREFIX line for it "
+                    "or write the graph's IRI in full (<...>)"
+                )
+            sparql, has_clause = blanked, False
+            default_graphs = [iri[1:-1] for iri in from_default]
+            named_graphs = [iri[1:-1] for iri in from_named]
         default_graphs, named_graphs = self._dataset(sparql, has_clause, default_graphs, named_graphs)
         # Our prefixes go after the opening BASE declarations, on the same line, so the store's
         # line numbers stay the user's; the columns of that line are put back in errors.

@@ -7,6 +7,10 @@ REST and SPARQL, one after another until the time is up (a bounded loop that sto
 The runaway is one cross-product query kept in flight the whole time: it runs to the query
 time limit (503), and is sent again at once.
 
+:func:`run_beside_greedy_client` runs them beside one client (127.0.0.3) keeping ten runaway
+queries in flight, more than the worker pool: it gets its share of the workers
+(``MLKG_MAX_QUERIES_PER_CLIENT``), its extras are refused, and the light clients see no errors.
+
 The *hostile mix* (``hostile=True``) runs beside the light clients, from another loopback
 address (127.0.0.2, so per-address limits do not touch the light clients): memory bombs, runaway
 queries whose clients disconnect after 0.3 s, and connections that send half a request head and
@@ -33,6 +37,7 @@ import multiprocessing as mp
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -224,12 +229,12 @@ def run_load(
     processes: int = 2,
     runaway: bool = False,
     hostile: bool = False,
-    slow: bool = False,
+    slow: tuple[str, ...] = (),
     server_pid: int | None = None,
 ) -> LoadResult:
     """``clients`` concurrent clients for ``seconds`` against ``base``; optionally one runaway
-    in flight, the hostile mix or the slow clients beside them (with ``server_pid``, the
-    tree's peak memory)."""
+    in flight, the hostile mix or the slow clients named in ``slow`` (:data:`SLOW_CLIENTS`)
+    beside them (with ``server_pid``, the tree's peak memory)."""
     context = mp.get_context("spawn")
     queue = context.Queue()
     processes = max(1, min(processes, clients))
@@ -247,7 +252,7 @@ def run_load(
     if runner:
         runner.start()
     attackers = _start_hostile(base, stop, result) if hostile else []
-    attackers += _start_slow(base, stop, result) if slow else []
+    attackers += _start_slow(base, stop, result, slow)
     sampler = None
     if server_pid is not None:
         sampler = threading.Thread(target=_sample_memory, args=(server_pid, stop, result), daemon=True)
@@ -440,10 +445,15 @@ def _slow_readers(base: str, stop: threading.Event, result: LoadResult, keep: in
         conn.close()
 
 
-def _start_slow(base: str, stop: threading.Event, result: LoadResult) -> list[threading.Thread]:
+#: The slow clients by name, as ``run_load(slow=...)`` and ``--case`` take them.
+SLOW_CLIENTS = {"slow-bodies": _slow_bodies, "slow-readers": _slow_readers}
+
+
+def _start_slow(
+    base: str, stop: threading.Event, result: LoadResult, names: tuple[str, ...]
+) -> list[threading.Thread]:
     threads = [
-        threading.Thread(target=job, args=(base, stop, result), daemon=True)
-        for job in (_slow_bodies, _slow_readers)
+        threading.Thread(target=SLOW_CLIENTS[name], args=(base, stop, result), daemon=True) for name in names
     ]
     for thread in threads:
         thread.start()
@@ -489,6 +499,50 @@ def _runaway(base: str, stop: threading.Event, result: LoadResult) -> None:
             result.runaway_statuses[response.status_code] = (
                 result.runaway_statuses.get(response.status_code, 0) + 1
             )
+
+
+# -- one client's runaways beside the light clients ---------------------------------------------------
+
+GREEDY_ADDRESS = "127.0.0.3"
+#: Runaway queries the greedy client keeps in flight: more than the whole worker pool (4 + 4).
+GREEDY_RUNAWAYS = 10
+
+
+def _greedy_runaway(base: str, stop: threading.Event, result: LoadResult) -> None:
+    """Keep one runaway of the greedy address in flight; after a refusal, wait as told."""
+    transport = httpx.HTTPTransport(local_address=GREEDY_ADDRESS)
+    with httpx.Client(transport=transport, timeout=300) as http:
+        while not stop.is_set():
+            query = f"{RUNAWAY} # greedy {time.time_ns()}"
+            response = http.post(base + "/sparql", data={"query": query}, headers=JSON_RESULTS)
+            _count(result, f"greedy runaway -> {response.status_code}")
+            if response.status_code == 429:
+                stop.wait(float(response.headers.get("retry-after", "1")))
+
+
+def run_beside_greedy_client(
+    base: str, clients: int, seconds: float, *, processes: int = 2, server_pid: int | None = None
+) -> LoadResult:
+    """The light clients beside one address that keeps :data:`GREEDY_RUNAWAYS` runaway queries
+    in flight (more than the worker pool): that address gets its share of the workers, the
+    light clients (another address) must see no errors; then the recovery time."""
+    stop = threading.Event()
+    greedy = LoadResult(clients=GREEDY_RUNAWAYS, seconds=seconds)
+    threads = [
+        threading.Thread(target=_greedy_runaway, args=(base, stop, greedy), daemon=True)
+        for _ in range(GREEDY_RUNAWAYS)
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        result = run_load(base, clients, seconds, processes=processes, server_pid=server_pid)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(300)
+    result.hostile = dict(sorted(greedy.hostile.items()))
+    result.recovery_seconds = _recovery(base)
+    return result
 
 
 # -- the client's ceiling ---------------------------------------------------------------------------
@@ -569,6 +623,32 @@ def p99_ratio(baseline: LoadResult, loaded: LoadResult) -> float:
     return loaded.percentile(99) / baseline.percentile(99)
 
 
+#: Each case beside the light clients: (label, run(base, clients, seconds, processes, server_pid)).
+CASES: dict[str, tuple[str, Callable[[str, int, float, int, int | None], LoadResult]]] = {
+    "runaway": ("1 runaway", lambda b, c, s, p, pid: run_load(b, c, s, processes=p, runaway=True)),
+    "hostile": (
+        "hostile mix",
+        lambda b, c, s, p, pid: run_load(b, c, s, processes=p, hostile=True, server_pid=pid),
+    ),
+    "greedy": (
+        f"one client's {GREEDY_RUNAWAYS} runaways",
+        lambda b, c, s, p, pid: run_beside_greedy_client(b, c, s, processes=p, server_pid=pid),
+    ),
+    "slow-bodies": (
+        "1,000 slow bodies",
+        lambda b, c, s, p, pid: run_load(b, c, s, processes=p, slow=("slow-bodies",), server_pid=pid),
+    ),
+    "slow-readers": (
+        "slow readers",
+        lambda b, c, s, p, pid: run_load(b, c, s, processes=p, slow=("slow-readers",), server_pid=pid),
+    ),
+    "slow": (
+        "1,000 slow bodies + slow readers",
+        lambda b, c, s, p, pid: run_load(b, c, s, processes=p, slow=tuple(SLOW_CLIENTS), server_pid=pid),
+    ),
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=50)
@@ -577,6 +657,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="drive this running server instead of starting one")
     parser.add_argument("--query-timeout", type=float, default=10.0, help="for the server started here")
     parser.add_argument("--pid", type=int, help="with --url: the server's process id, to measure its memory")
+    parser.add_argument(
+        "--case",
+        action="append",
+        choices=list(CASES),
+        help="run only this case after the plain run (repeatable; default: runaway, hostile, greedy, slow)",
+    )
     args = parser.parse_args(argv)
 
     server = None
@@ -590,31 +676,28 @@ def main(argv: list[str] | None = None) -> int:
         threading.Thread(target=_drain_log, args=(server.process.stderr, log), daemon=True).start()
     else:
         base = args.url.rstrip("/")
+    cases = args.case or ["runaway", "hostile", "greedy", "slow"]  # the slow ones together
     try:
         top = ceiling(args.clients, min(10.0, args.duration), processes=args.processes)
         print(top.summary("client ceiling (trivial server)"), flush=True)
         plain = run_load(base, args.clients, args.duration, processes=args.processes)
         print(plain.summary("light requests"), flush=True)
-        loaded = run_load(base, args.clients, args.duration, processes=args.processes, runaway=True)
-        print(loaded.summary("light requests + 1 runaway"), flush=True)
-        ratio = p99_ratio(plain, loaded)
-        print(f"p99 with a runaway / without: {ratio:.2f}x (target <= 2x)", flush=True)
-        attacked = run_load(
-            base, args.clients, args.duration, processes=args.processes, hostile=True, server_pid=pid
-        )
-        print(attacked.summary("light requests + hostile mix"), flush=True)
-        print(f"p99 under the hostile mix / without: {p99_ratio(plain, attacked):.2f}x", flush=True)
-        slowed = run_load(
-            base, args.clients, args.duration, processes=args.processes, slow=True, server_pid=pid
-        )
-        print(slowed.summary("light requests + 1,000 slow bodies + slow readers"), flush=True)
-        print(f"p99 beside the slow clients / without: {p99_ratio(plain, slowed):.2f}x", flush=True)
-        samples = plain.error_samples + loaded.error_samples + attacked.error_samples + slowed.error_samples
-        for sample in samples[:10]:
+        runs = [plain]
+        ratio = 0.0
+        for case in cases:
+            label, run = CASES[case]
+            result = run(base, args.clients, args.duration, args.processes, pid)
+            print(result.summary(f"light requests + {label}"), flush=True)
+            target = " (target <= 2x)" if case == "runaway" else ""
+            print(f"p99 beside {label} / without: {p99_ratio(plain, result):.2f}x{target}", flush=True)
+            if case == "runaway":
+                ratio = p99_ratio(plain, result)
+            runs.append(result)
+        for sample in [sample for run in runs for sample in run.error_samples][:10]:
             print("error:", sample)
         if server is not None:
             print(f"server log: {log['lines']} lines, {log['tracebacks']} tracebacks", flush=True)
-        failed = plain.errors or loaded.errors or attacked.errors or slowed.errors or ratio > 2
+        failed = any(run.errors for run in runs) or ratio > 2
         return 1 if failed else 0
     finally:
         if server is not None:

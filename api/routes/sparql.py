@@ -40,7 +40,7 @@ from mlkg.graph import (
     QueryTimeout,
     UnsupportedFormat,
 )
-from mlkg.graph._bounded import BoundedQueryRunner
+from mlkg.graph._bounded import MAX_DATASET_GRAPHS, BoundedQueryRunner
 from mlkg.graph._formats import (
     GRAPH_MEDIA_TYPES,
     SOLUTION_MEDIA_TYPES,
@@ -54,7 +54,8 @@ from mlkg.graph._sparql_text import inspect_sparql
 from mlkg.ontology import ENT, GRAPH, PREFIXES, sparql_prefixes
 from mlkg.viz import safe_json
 
-from ..conneg import media_type_of, negotiate, parse_accept, quality
+from ..conneg import MAX_ACCEPT_RANGES, media_type_of, negotiate, parse_accept, quality
+from ..middleware import client_address
 from ..settings import Settings
 from ..urls import site_urls
 from ..vocab import COMMON_TERMS, completion_terms, without_predeclared_prefixes
@@ -70,6 +71,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if given is None:
         await run_in_threadpool(runner.start)
         app.state.query_runner = runner
+    # Below the pool's size, so one address's queries always leave a worker for the others.
+    share = min(app.state.settings.max_queries_per_client, max(1, runner.max_workers - 1))
+    app.state.query_share = ClientShare(share)
     try:
         yield
     finally:
@@ -86,6 +90,8 @@ UPDATE = "application/sparql-update"
 HTML = "text/html"
 TRUNCATED_HEADER = "MLKG-Truncated"
 _INLINE_INSPECT = 4096
+#: Most parameters read from a query string or form (a Protocol request needs a handful).
+MAX_PARAMETERS = 1000
 #: Every media type a form's answer is asked for -> the canonical one (the answer keeps the
 #: name the client asked for), server preference first.
 SOLUTION_OFFERS = media_type_names("solutions")
@@ -118,6 +124,50 @@ class QueryRequest:
     SPARQLWrapper send all three): hints read for the query's form, the first usable wins."""
 
 
+class ClientShare:
+    """At most ``limit`` SPARQL queries of one client address running at once.
+
+    One address with many runaway queries would otherwise hold every worker while another
+    address's cheapest query waits. A query past its client's share waits for one of that
+    client's own queries to end (a burst of cheap ones just queues), at most ``wait`` seconds,
+    then is refused with a 429 naming the limit. Used on the event loop only (no lock); an
+    address is forgotten when its last query ends.
+    """
+
+    def __init__(self, limit: int, wait: float = 2.0) -> None:
+        self.limit = limit
+        self.wait = wait
+        self._clients: dict[str, tuple[asyncio.Semaphore, int]] = {}  # slots, queries in or waiting
+
+    @asynccontextmanager
+    async def take(self, client: str) -> AsyncIterator[None]:
+        """Hold one of ``client``'s slots while the block runs; ProtocolError 429 past the share."""
+        slots, users = self._clients.get(client) or (asyncio.Semaphore(self.limit), 0)
+        self._clients[client] = (slots, users + 1)
+        try:
+            try:
+                await asyncio.wait_for(slots.acquire(), self.wait)
+            except TimeoutError:
+                raise ProtocolError(
+                    429,
+                    f"this client ({client}) already has {self.limit} SPARQL queries running, the "
+                    f"most one client may run at once (MLKG_MAX_QUERIES_PER_CLIENT={self.limit}), "
+                    f"and none ended within {self.wait:g} s; wait for one to finish, or ask the "
+                    "operator to raise the setting",
+                    {"Retry-After": "1"},
+                ) from None
+            try:
+                yield
+            finally:
+                slots.release()
+        finally:
+            users = self._clients[client][1] - 1
+            if users:
+                self._clients[client] = (slots, users)
+            else:
+                del self._clients[client]
+
+
 def _plain(status: int, message: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
     return PlainTextResponse(message.rstrip() + "\n", status_code=status, headers=headers)
 
@@ -126,6 +176,13 @@ def _plain(status: int, message: str, headers: dict[str, str] | None = None) -> 
 
 
 def _decode_params(raw: bytes, where: str) -> list[tuple[str, str]]:
+    count = raw.count(b"&") + 1  # one scan before any parsing: a huge list costs only that
+    if count > MAX_PARAMETERS:
+        raise ProtocolError(
+            400,
+            f"the {where} has {count} parameters; at most {MAX_PARAMETERS} are read "
+            "(query, default-graph-uri, named-graph-uri, format)",
+        )
     try:
         return parse_qsl(raw.decode("latin-1"), keep_blank_values=True, encoding="utf-8", errors="strict")
     except UnicodeDecodeError:
@@ -167,7 +224,10 @@ async def _read_request(request: Request, max_bytes: int) -> QueryRequest:
         _check_charset(type_params)
         if kind == FORM:
             body = await _read_body(request, 3 * max_bytes + 16_384)
-            params += _decode_params(body, "form body")
+            if len(body) < _INLINE_INSPECT:
+                params += _decode_params(body, "form body")
+            else:  # a long form is decoded off the event loop: no other request waits on it
+                params += await run_in_threadpool(_decode_params, body, "form body")
         else:
             body = await _read_body(request, max_bytes)
             try:
@@ -190,7 +250,21 @@ async def _read_request(request: Request, max_bytes: int) -> QueryRequest:
         if size > max_bytes:
             raise ProtocolError(413, f"the query is {size} bytes, over the {max_bytes}-byte limit")
     hints = [v for name in ("format", "output", "results") for v in values.get(name, [])]
+    items = sum(hint.count(",") + 1 for hint in hints)  # counted before any is looked up
+    if items > MAX_ACCEPT_RANGES:
+        raise ProtocolError(
+            400,
+            f"format= / output= / results= list {items} formats; at most {MAX_ACCEPT_RANGES} are "
+            "read: name the one you want (e.g. format=json)",
+        )
     default, named = values.get("default-graph-uri"), values.get("named-graph-uri")
+    graphs = len(default or ()) + len(named or ())
+    if graphs > MAX_DATASET_GRAPHS:
+        raise ProtocolError(
+            400,
+            f"default-graph-uri / named-graph-uri name {graphs} graphs; at most "
+            f"{MAX_DATASET_GRAPHS} can make up a dataset",
+        )
     for iri in (*(default or ()), *(named or ())):
         try:
             ox.NamedNode(iri)
@@ -265,6 +339,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     406: _text("no acceptable result format; the message lists the available ones"),
     413: _text("query or body over the size limit"),
     415: _text("POST with a Content-Type other than a form or application/sparql-query"),
+    429: _text("the client already runs its share of the query workers (MLKG_MAX_QUERIES_PER_CLIENT)"),
     503: _text("the query reached the time limit, or every query worker is busy"),
 }
 _GRAPH_PARAMS = [
@@ -417,10 +492,15 @@ async def _run(
         "named_graphs": req.named_graphs,
         "base_iri": str(request.url.replace(query="", fragment="")),
     }
+    share: ClientShare = request.app.state.query_share
     gone = asyncio.ensure_future(_disconnected(request))
     try:
-        # A repeat comes from the cache without waiting; else the worker's pipe is awaited here.
-        answer = await runner.run_async(query, canonical, **arguments, cancelled=gone)
+        # A repeat comes from the cache at once, outside the client's share of the workers;
+        # else the worker's pipe is awaited here.
+        answer = runner.cached(query, canonical, **arguments)
+        if answer is None:
+            async with share.take(client_address(request.scope)):
+                answer = await runner.run_async(query, canonical, **arguments, cancelled=gone)
     except QueryCancelled:
         return _plain(499, "the client went away")  # nobody reads this; the work is stopped
     except QuerySyntaxError as err:
