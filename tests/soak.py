@@ -17,7 +17,8 @@ queries whose clients disconnect after 0.3 s, and connections that send half a r
 stall. It reports the light clients' p99 and errors (the target is zero), the peak memory of the
 server's process tree, and the recovery time (until a fresh cheap query answers fast again).
 
-The *slow clients* (``slow=True``) run beside the light clients in the same way: 1,000 POSTs from
+The *slow clients* (``slow=("slow-bodies", "slow-readers")``, either or both) run beside the
+light clients in the same way: 1,000 POSTs from
 16 other loopback addresses that declare a body and trickle it a byte a second (the body
 timeout answers them 408, the connection cap closes the biggest address's to make room), and
 connections that ask for ~19 MB answers and never read them (paced, cut off past the write
