@@ -66,7 +66,8 @@ data: link $(VENV)/.test-deps
 	$(BIN)/python -m mlkg.graph._keras_ops
 
 # Load soak: 50 clients x 60 s, without and then with a runaway query in flight, then beside a
-# hostile mix (memory bombs, disconnecting runaways, stalled heads); prints requests/s, p50/p99,
+# hostile mix (memory bombs, disconnecting runaways, stalled heads), then beside slow clients (1,000
+# trickled bodies, unread 19 MB answers); prints requests/s, p50/p99,
 # errors, peak memory, recovery time and the client's own ceiling. ARGS passes options (--url, ...).
 soak: link $(VENV)/.test-deps
 	$(BIN)/python tests/soak.py --clients 50 --duration 60 $(ARGS)

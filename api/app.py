@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.requests import ClientDisconnect
 
 from mlkg.graph import ENGINES, EngineUnavailable, KnowledgeGraph, MlkgError, QueryAborted, QueryTimeout
 
+from .connections import CUT_OFF
 from .conneg import AcceptTooLong
 from .middleware import (
     AnswerCacheMiddleware,
@@ -22,6 +25,8 @@ from .middleware import (
 )
 from .routes import counterparts, docs, entities, health, pages, sparql, viz
 from .settings import Settings, get_settings
+
+_log = logging.getLogger("uvicorn.error")  # uvicorn's own log: one place to read
 
 #: GET routes whose answers depend only on the request and the (fixed) data.
 _CACHED_PATHS = ("/api/counterparts", "/api/search", "/api/entities/", "/api/timeline", "/entity/", "/viz")
@@ -87,6 +92,20 @@ def create_app(settings: Settings | None = None, kg: KnowledgeGraph | None = Non
         if not err.transient:  # the remote store failed on the query: a bad gateway, not busy
             return PlainTextResponse(str(err), status_code=502)
         return PlainTextResponse(str(err), status_code=503, headers={"Retry-After": "5"})
+
+    @app.exception_handler(ClientDisconnect)
+    async def _client_left(request: Request, _: ClientDisconnect) -> Response:
+        # Nobody is left to answer: one line in the log, not a traceback per abandoned POST;
+        # none when the server cut the request off itself (connections.py answered it).
+        if not getattr(request.state, CUT_OFF, False):
+            peer = request.client.host if request.client else "?"
+            _log.warning(
+                "%s %s from %s: the client left before its request body was complete",
+                request.method,
+                request.url.path,
+                peer,
+            )
+        return Response(status_code=400)
 
     @app.exception_handler(MlkgError)
     async def _refused(_: Request, err: MlkgError) -> JSONResponse:

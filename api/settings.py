@@ -68,6 +68,19 @@ class Settings(BaseSettings):
     max_header_bytes: int = Field(32_768, ge=1024, description="largest request head (line + headers)")
     max_headers: int = Field(100, ge=8, description="most header fields in one request")
     header_timeout: float = Field(10.0, gt=0, description="seconds a client has to send its headers")
+    body_timeout: float = Field(
+        30.0, gt=0, description="seconds a client has to send its whole request body, from its headers"
+    )
+    write_timeout: float = Field(
+        30.0, gt=0, description="seconds an answer may wait on a client that does not read it"
+    )
+    idle_timeout: int = Field(5, ge=1, description="seconds a keep-alive connection may sit idle")
+    write_buffer_bytes: int = Field(
+        65_536, ge=4096, description="output buffered per connection before the answer waits"
+    )
+    max_unread_output_mb: int = Field(
+        256, ge=1, description="memory all answers waiting on non-reading clients may hold, MB"
+    )
     cors_origins: list[str] = Field(default_factory=lambda: ["*"])
     allowed_service_hosts: str | None = Field(
         None, description="no longer offered (federation is not): setting it is a start-up error"

@@ -29,6 +29,7 @@ from urllib.parse import urlencode
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import figures  # noqa: E402
 import generate  # noqa: E402
 import load  # noqa: E402
 import queries  # noqa: E402
@@ -350,6 +351,10 @@ def main(argv: list[str] | None = None) -> int:
         results["comparison"] = run_servers(args, cache, driver)
     log("CLI cold start: mlkg counterpart tflite")
     results["cli_cold_start"] = cli_cold_start(args.cli_runs)
+    log("figures with targets (bench/figures.py): first /viz on rdflib, slowest lookup")
+    results["figures"] = figures.measure()
+    for line in figures.lines(results["figures"]):
+        log(line)
     results["total_s"] = time.perf_counter() - started
 
     import report

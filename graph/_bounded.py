@@ -73,6 +73,7 @@ from ._errors import (
     QueryTimeout,
     QueryTooLarge,
     StoreFailed,
+    StoreTimeout,
     UnsupportedFormat,
 )
 from ._memo import LruCache
@@ -109,6 +110,7 @@ _ERRORS: dict[str, type[MlkgError]] = {
         UnsupportedFormat,
         EngineUnavailable,
         StoreFailed,
+        StoreTimeout,  # the remote engine's store stopped it (in process): the message names it
         MlkgError,
     )
 }

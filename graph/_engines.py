@@ -23,7 +23,15 @@ import pyoxigraph as ox
 
 from mlkg.ontology import GRAPH, PREFIXES
 
-from ._errors import EngineUnavailable, MlkgError, QueryError, QuerySyntaxError, QueryTimeout, StoreFailed
+from ._errors import (
+    EngineUnavailable,
+    MlkgError,
+    QueryError,
+    QuerySyntaxError,
+    QueryTimeout,
+    StoreFailed,
+    StoreTimeout,
+)
 from ._loading import fingerprint
 from ._results import QueryResult, Term, Truncation
 from ._sparql_text import canonical_query, expand_codepoint_escapes, inspect_sparql, with_values
@@ -649,8 +657,8 @@ class RemoteEngine:
             raise EngineUnavailable(
                 f"remote store {self.endpoint} is busy (HTTP {status}): try again shortly"
             )
-        if status == 504:
-            raise QueryTimeout(self.timeout)
+        if status == 504:  # the store's (or its gateway's) own limit: ours closes the connection
+            raise StoreTimeout.at(self.endpoint, self.timeout)
         if status >= 300:
             raise StoreFailed(
                 f"remote store {self.endpoint} failed on the query (HTTP {status}): "
@@ -677,7 +685,7 @@ class RemoteEngine:
                 result = collect(names, rows, row_limit)
         except SyntaxError as err:
             if b"has been cancelled" in response.content[-200:]:  # Oxigraph server's --timeout-s
-                raise QueryTimeout(self.timeout) from None
+                raise StoreTimeout.at(self.endpoint, self.timeout) from None
             raise StoreFailed(f"remote store {self.endpoint} sent an unreadable answer: {err}") from None
         if store_cap and store_cap.isdigit():
             cap = int(store_cap) if row_limit is None else min(int(store_cap), row_limit)

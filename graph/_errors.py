@@ -15,6 +15,7 @@ __all__ = [
     "QuerySyntaxError",
     "QueryTimeout",
     "QueryTooLarge",
+    "StoreTimeout",
     "UnsupportedFormat",
     "ValidationError",
     "Violation",
@@ -91,11 +92,34 @@ class QueryRefused(QueryError):
 class QueryTimeout(QueryError):
     """The query ran past its time limit and its work was stopped."""
 
+    #: Our limit in seconds; None when a remote store's own limit stopped the query.
+    limit_seconds: float | None
+
     def __init__(self, limit_seconds: float) -> None:
         self.limit_seconds = limit_seconds
         super().__init__(
             f"query stopped at the {limit_seconds:g} s time limit; "
             "narrow it (LIMIT, more specific patterns) or ask the operator to raise the limit"
+        )
+
+
+class StoreTimeout(QueryTimeout):
+    """A remote store stopped the query at its own time limit (its operator's setting), before ours.
+
+    >>> str(StoreTimeout.at("http://db:7878/query", 30))[:80]
+    'the store at http://db:7878/query stopped the query at its own time limit, befor'
+    """
+
+    def __init__(self, message: str) -> None:
+        self.limit_seconds = None  # the store's limit: not ours, and not told to us
+        QueryError.__init__(self, message)  # the message names the store's limit, not ours
+
+    @classmethod
+    def at(cls, endpoint: str, ours: float) -> StoreTimeout:
+        return cls(
+            f"the store at {endpoint} stopped the query at its own time limit, before ours of "
+            f"{ours:g} s; narrow it (LIMIT, more specific patterns) or ask the store's operator "
+            "to raise its limit"
         )
 
 

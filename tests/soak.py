@@ -17,6 +17,13 @@ queries whose clients disconnect after 0.3 s, and connections that send half a r
 stall. It reports the light clients' p99 and errors (the target is zero), the peak memory of the
 server's process tree, and the recovery time (until a fresh cheap query answers fast again).
 
+The *slow clients* (``slow=("slow-bodies", "slow-readers")``, either or both) run beside the
+light clients in the same way: 1,000 POSTs from
+16 other loopback addresses that declare a body and trickle it a byte a second (the body
+timeout answers them 408, the connection cap closes the biggest address's to make room), and
+connections that ask for ~19 MB answers and never read them (paced, cut off past the write
+timeout or the unread-output limit).
+
 Used by ``tests/system/test_load.py`` (a short run in ``make test``) and by ``make soak``::
 
     python tests/soak.py --clients 50 --duration 60          # starts its own mlkg serve
@@ -31,6 +38,7 @@ import multiprocessing as mp
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +56,14 @@ MEMORY_BOMB = (
     + " }"
 )
 HOSTILE_ADDRESS = "127.0.0.2"
+SLOW_BODY_ADDRESSES = [f"127.0.1.{n}" for n in range(1, 17)]  # 1,000 connections: 63 each
+SLOW_READER_ADDRESS = "127.0.0.3"
+#: A ~19 MB CSV answer (10,000 rows of long strings).
+BIG_ANSWER = (
+    "SELECT ?s ?big WHERE { ?s ?p ?o BIND(CONCAT(STR(?s), "
+    + ", ".join(["STR(?o)"] * 40)
+    + ") AS ?big) } LIMIT 10000"
+)
 JSON_RESULTS = {"Accept": "application/sparql-results+json"}
 
 #: The light requests: (name, method, path, params/body, headers). Every one answers 200.
@@ -81,6 +97,8 @@ class LoadResult:
     hostile: dict[str, int] = field(default_factory=dict)
     peak_tree_mb: float | None = None
     recovery_seconds: float | None = None
+    #: Answered requests per client (by client number): who made progress, not how fast.
+    answered: dict[int, int] = field(default_factory=dict)
 
     @property
     def requests(self) -> int:
@@ -178,6 +196,7 @@ async def _client(
                 reader, writer = await asyncio.open_connection(host, port)
             if ok:
                 out["latencies"].append(time.perf_counter() - started)
+                out["answered"][offset] = out["answered"].get(offset, 0) + 1
             else:
                 out["errors"] += 1
                 if len(out["samples"]) < 5:
@@ -193,7 +212,7 @@ async def _clients(base: str, clients: int, seconds: float, first: int) -> dict[
         None if name == FRESH else _encode(f"{host}:{port}", m, path, params, headers)
         for name, m, path, params, headers in MIX
     ]
-    out: dict[str, Any] = {"latencies": [], "errors": 0, "samples": []}
+    out: dict[str, Any] = {"latencies": [], "errors": 0, "samples": [], "answered": {}}
     deadline = time.monotonic() + seconds
     await asyncio.gather(*(_client(host, port, requests, deadline, first + i, out) for i in range(clients)))
     return out
@@ -214,10 +233,12 @@ def run_load(
     processes: int = 2,
     runaway: bool = False,
     hostile: bool = False,
+    slow: tuple[str, ...] = (),
     server_pid: int | None = None,
 ) -> LoadResult:
     """``clients`` concurrent clients for ``seconds`` against ``base``; optionally one runaway
-    in flight, or the hostile mix beside them (with ``server_pid``, the tree's peak memory)."""
+    in flight, the hostile mix or the slow clients named in ``slow`` (:data:`SLOW_CLIENTS`)
+    beside them (with ``server_pid``, the tree's peak memory)."""
     context = mp.get_context("spawn")
     queue = context.Queue()
     processes = max(1, min(processes, clients))
@@ -235,6 +256,7 @@ def run_load(
     if runner:
         runner.start()
     attackers = _start_hostile(base, stop, result) if hostile else []
+    attackers += _start_slow(base, stop, result, slow)
     sampler = None
     if server_pid is not None:
         sampler = threading.Thread(target=_sample_memory, args=(server_pid, stop, result), daemon=True)
@@ -244,6 +266,7 @@ def run_load(
         result.latencies += part["latencies"]
         result.errors += part["errors"]
         result.error_samples += part["samples"]
+        result.answered.update(part["answered"])
     for proc in procs:
         proc.join(30)
     stop.set()
@@ -253,7 +276,7 @@ def run_load(
         attacker.join(60)
     if sampler:
         sampler.join(5)
-    if hostile:
+    if hostile or slow:
         result.recovery_seconds = _recovery(base)
     return result
 
@@ -337,6 +360,106 @@ def _slow_heads(base: str, stop: threading.Event, result: LoadResult, keep: int 
 def _start_hostile(base: str, stop: threading.Event, result: LoadResult) -> list[threading.Thread]:
     jobs = [_memory_bombs, _memory_bombs, _disconnecting_runaways, _disconnecting_runaways, _slow_heads]
     threads = [threading.Thread(target=job, args=(base, stop, result), daemon=True) for job in jobs]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+# -- the slow clients -------------------------------------------------------------------------------
+
+
+def _slow_bodies(base: str, stop: threading.Event, result: LoadResult, keep: int = 1000) -> None:
+    """Keep ``keep`` POSTs open from a few addresses, each trickling its declared body a byte a
+    second; count how the server ends them, and open new ones in their place."""
+    import socket
+
+    from mlkg.api.connections import raise_open_file_limit
+
+    raise_open_file_limit()  # this process holds the 1,000 sockets
+    url = httpx.URL(base)
+    head = (
+        f"POST /sparql HTTP/1.1\r\nHost: {url.host}\r\nContent-Type: application/x-www-form-urlencoded"
+        "\r\nContent-Length: 100000\r\n\r\nquery="
+    ).encode()
+    open_: list[socket.socket] = []
+    opened = 0
+    while not stop.is_set():
+        while len(open_) < keep and not stop.is_set():
+            conn = socket.socket()
+            try:
+                conn.bind((SLOW_BODY_ADDRESSES[opened % len(SLOW_BODY_ADDRESSES)], 0))
+                conn.connect((url.host, url.port or 80))
+                conn.sendall(head)
+            except OSError:
+                conn.close()
+                _count(result, "slow body -> refused at connect")
+                break
+            opened += 1
+            conn.setblocking(False)
+            open_.append(conn)
+            _count(result, "slow body")
+        stop.wait(1.0)
+        for conn in list(open_):
+            try:
+                conn.send(b"a")
+                answer = conn.recv(64)
+            except BlockingIOError:
+                continue
+            except OSError:
+                answer = b""
+            status = answer[9:12].decode(errors="replace") if answer.startswith(b"HTTP/") else "closed"
+            _count(result, f"slow body -> {status}")
+            conn.close()
+            open_.remove(conn)
+    for conn in open_:
+        conn.close()
+
+
+def _slow_readers(base: str, stop: threading.Event, result: LoadResult, keep: int = 12) -> None:
+    """Keep ``keep`` connections that ask for a ~19 MB answer and never read it; count the ones
+    the server cut off (the socket no longer established), and open new ones in their place, one
+    each half second (what is measured is the unread output; a stream of queries taking the
+    worker pool is another case)."""
+    import socket
+    from urllib.parse import urlencode
+
+    url = httpx.URL(base)
+    established = 1  # TCP_ESTABLISHED in tcp_info's first byte
+    open_: list[socket.socket] = []
+    n = 0
+    while not stop.is_set():
+        if len(open_) < keep:
+            n += 1
+            conn = socket.socket()
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            conn.bind((SLOW_READER_ADDRESS, 0))
+            conn.connect((url.host, url.port or 80))
+            query = urlencode({"query": f"{BIG_ANSWER} # {time.time_ns()} {n}"})
+            conn.sendall(
+                f"GET /sparql?{query} HTTP/1.1\r\nHost: {url.host}\r\nAccept: text/csv\r\n\r\n".encode()
+            )
+            open_.append(conn)
+            _count(result, "slow reader")
+        stop.wait(0.5)
+        for conn in list(open_):
+            if conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0] != established:
+                _count(result, "slow reader -> cut off")
+                conn.close()
+                open_.remove(conn)
+    for conn in open_:
+        conn.close()
+
+
+#: The slow clients by name, as ``run_load(slow=...)`` and ``--case`` take them.
+SLOW_CLIENTS = {"slow-bodies": _slow_bodies, "slow-readers": _slow_readers}
+
+
+def _start_slow(
+    base: str, stop: threading.Event, result: LoadResult, names: tuple[str, ...]
+) -> list[threading.Thread]:
+    threads = [
+        threading.Thread(target=SLOW_CLIENTS[name], args=(base, stop, result), daemon=True) for name in names
+    ]
     for thread in threads:
         thread.start()
     return threads
@@ -493,8 +616,40 @@ class _socket_port:
         self.sock.close()
 
 
+def _count_log(text: str) -> dict[str, int]:
+    """The started server's log lines and tracebacks (it writes to a file, never a pipe)."""
+    lines = text.splitlines()
+    return {"lines": len(lines), "tracebacks": sum(line.startswith("Traceback") for line in lines)}
+
+
 def p99_ratio(baseline: LoadResult, loaded: LoadResult) -> float:
     return loaded.percentile(99) / baseline.percentile(99)
+
+
+#: Each case beside the light clients: (label, run(base, clients, seconds, processes, server_pid)).
+CASES: dict[str, tuple[str, Callable[[str, int, float, int, int | None], LoadResult]]] = {
+    "runaway": ("1 runaway", lambda b, c, s, p, pid: run_load(b, c, s, processes=p, runaway=True)),
+    "hostile": (
+        "hostile mix",
+        lambda b, c, s, p, pid: run_load(b, c, s, processes=p, hostile=True, server_pid=pid),
+    ),
+    "greedy": (
+        f"one client's {GREEDY_RUNAWAYS} runaways",
+        lambda b, c, s, p, pid: run_beside_greedy_client(b, c, s, processes=p, server_pid=pid),
+    ),
+    "slow-bodies": (
+        "1,000 slow bodies",
+        lambda b, c, s, p, pid: run_load(b, c, s, processes=p, slow=("slow-bodies",), server_pid=pid),
+    ),
+    "slow-readers": (
+        "slow readers",
+        lambda b, c, s, p, pid: run_load(b, c, s, processes=p, slow=("slow-readers",), server_pid=pid),
+    ),
+    "slow": (
+        "1,000 slow bodies + slow readers",
+        lambda b, c, s, p, pid: run_load(b, c, s, processes=p, slow=tuple(SLOW_CLIENTS), server_pid=pid),
+    ),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -505,6 +660,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", help="drive this running server instead of starting one")
     parser.add_argument("--query-timeout", type=float, default=10.0, help="for the server started here")
     parser.add_argument("--pid", type=int, help="with --url: the server's process id, to measure its memory")
+    parser.add_argument(
+        "--case",
+        action="append",
+        choices=list(CASES),
+        help="run only this case after the plain run (repeatable; default: runaway, hostile, greedy, slow)",
+    )
     args = parser.parse_args(argv)
 
     server = None
@@ -516,29 +677,39 @@ def main(argv: list[str] | None = None) -> int:
         base, pid = server.url, server.process.pid
     else:
         base = args.url.rstrip("/")
+    cases = args.case or ["runaway", "hostile", "greedy", "slow"]  # the slow ones together
     try:
         top = ceiling(args.clients, min(10.0, args.duration), processes=args.processes)
         print(top.summary("client ceiling (trivial server)"), flush=True)
         plain = run_load(base, args.clients, args.duration, processes=args.processes)
         print(plain.summary("light requests"), flush=True)
-        loaded = run_load(base, args.clients, args.duration, processes=args.processes, runaway=True)
-        print(loaded.summary("light requests + 1 runaway"), flush=True)
-        ratio = p99_ratio(plain, loaded)
-        print(f"p99 with a runaway / without: {ratio:.2f}x (target <= 2x)", flush=True)
-        attacked = run_load(
-            base, args.clients, args.duration, processes=args.processes, hostile=True, server_pid=pid
-        )
-        print(attacked.summary("light requests + hostile mix"), flush=True)
-        print(f"p99 under the hostile mix / without: {p99_ratio(plain, attacked):.2f}x", flush=True)
-        greedy = run_beside_greedy_client(
-            base, args.clients, args.duration, processes=args.processes, server_pid=pid
-        )
-        print(greedy.summary(f"light requests + one client's {GREEDY_RUNAWAYS} runaways"), flush=True)
-        print(f"p99 beside one client's runaways / without: {p99_ratio(plain, greedy):.2f}x", flush=True)
-        samples = plain.error_samples + loaded.error_samples + attacked.error_samples + greedy.error_samples
-        for sample in samples[:10]:
+        headroom = top.rps / plain.rps if plain.rps else float("inf")
+        print(f"client ceiling / light req/s: {headroom:.1f}x (target > 2x: the client is not the limit)")
+        per_client = plain.rps / args.clients
+        print(f"light req/s per client: {per_client:.1f} (target >= 1: every client kept making progress)")
+        runs = [plain]
+        ratio = 0.0
+        recovered: float | None = 0.0  # the hostile mix's recovery time, where it ran
+        for case in cases:
+            label, run = CASES[case]
+            result = run(base, args.clients, args.duration, args.processes, pid)
+            print(result.summary(f"light requests + {label}"), flush=True)
+            target = " (target <= 2x)" if case == "runaway" else ""
+            print(f"p99 beside {label} / without: {p99_ratio(plain, result):.2f}x{target}", flush=True)
+            if case == "runaway":
+                ratio = p99_ratio(plain, result)
+            if case == "hostile":
+                recovered = result.recovery_seconds
+                shown = "never" if recovered is None else f"in {recovered:.2f} s"
+                print(f"fast again after the hostile mix: {shown} (target < 5 s)", flush=True)
+            runs.append(result)
+        for sample in [sample for run in runs for sample in run.error_samples][:10]:
             print("error:", sample)
-        failed = plain.errors or loaded.errors or attacked.errors or greedy.errors or ratio > 2
+        if server is not None:
+            log = _count_log(server.output())
+            print(f"server log: {log['lines']} lines, {log['tracebacks']} tracebacks", flush=True)
+        failed = any(run.errors for run in runs) or ratio > 2 or headroom <= 2 or per_client < 1
+        failed = failed or recovered is None or recovered >= 5
         return 1 if failed else 0
     finally:
         if server is not None:

@@ -40,6 +40,10 @@ def run(args: argparse.Namespace) -> int:
         max_header_bytes=settings.max_header_bytes,
         max_headers=settings.max_headers,
         header_timeout=settings.header_timeout,
+        body_timeout=settings.body_timeout,
+        write_timeout=settings.write_timeout,
+        write_buffer_bytes=settings.write_buffer_bytes,
+        max_unread_output_bytes=settings.max_unread_output_mb << 20,
         max_connections=settings.max_connections,
         max_connections_per_client=settings.max_connections_per_client,
     )
@@ -55,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
             host=settings.host,
             port=settings.port,
             http=guarded_protocol(limits),
+            ws="none",  # no WebSocket routes: an upgrade is answered as plain HTTP (connections.py)
+            timeout_keep_alive=settings.idle_timeout,
             # X-Forwarded-For / -Proto only from the configured proxies; else the real peer counts.
             proxy_headers=bool(settings.trusted_proxies),
             forwarded_allow_ips=",".join(settings.trusted_proxies) or None,

@@ -23,10 +23,7 @@ AWAITING_PAIR_REVIEW = {
     ("Keras", "Fastai", "Skorch"),
     ("TFDistribute", "TorchDistributedElastic", "TorchFSDP"),
     ("TFDistribute", "TorchFSDP", "TorchPipelining"),
-    ("TFNN", "Equinox", "Haiku"),
-    ("TFNN", "Haiku", "NeuralTangents"),
-    ("TorchNN", "Equinox", "Haiku"),
-    ("TorchNN", "Haiku", "NeuralTangents"),
+    ("TFNN", "FlaxLinen", "FlaxNNX"),  # Linen is Active per the Flax docs: status no longer orders them
 }
 
 

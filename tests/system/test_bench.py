@@ -98,4 +98,4 @@ def test_markdown_report_and_cli_cold_start(quick_run: tuple[dict[str, Any], Pat
     assert "`GET /entity/{id}` HTML" in text and "Scaling with graph size" in text
     assert "Throughput ratio mlkg/oxigraph" in text
     cold = results["cli_cold_start"]
-    assert cold["runs"] >= 2 and 0 < cold["min_s"] <= cold["median_s"] < 30
+    assert cold["runs"] >= 2 and 0 < cold["min_s"] <= cold["median_s"]  # its target: bench/README.md

@@ -24,10 +24,7 @@ from hypothesis import strategies as st
 from mlkg.api.app import create_app
 from mlkg.api.settings import Settings
 from mlkg.graph import KnowledgeGraph, resolve, search
-from mlkg.graph._resolve import name_index
 
-#: Per-lookup bound for any string up to 10 kB (a typical lookup takes well under 1 ms).
-LOOKUP_BOUND = 0.1
 TIMEOUT = 3.0
 
 
@@ -86,19 +83,15 @@ def answered(response_status: int, what: str) -> None:
 
 @run(200)
 @given(text=any_text)
-def test_resolution_never_raises_and_is_fast(oxigraph_kg: KnowledgeGraph, text: str) -> None:
-    # The bound is against inputs that make one lookup slow (a DoS), not a speed target:
-    # the name index, built once per graph on first use, is built before the clock starts.
-    name_index(oxigraph_kg)
-    start = time.perf_counter()
+def test_resolution_never_raises(oxigraph_kg: KnowledgeGraph, text: str) -> None:
+    # How long the slowest of these inputs takes is a figure: `make bench` prints it against
+    # its target (bench/figures.py, lookup_worst_case).
     resolution = resolve(oxigraph_kg, text)
     hits = search(oxigraph_kg, text, 10)
-    elapsed = time.perf_counter() - start
     EXAMPLES["resolve+search"] += 1
     assert resolution.status in ("found", "ambiguous", "unknown")
     assert (resolution.entity is not None) == (resolution.status == "found")
     assert len(hits) <= 10 and all(0 <= hit.score <= 1 for hit in hits)  # the API's declared range
-    assert elapsed < 2 * LOOKUP_BOUND, f"{len(text)} chars took {elapsed * 1000:.1f} ms"
 
 
 @run(60)
@@ -337,19 +330,21 @@ def ask_sparql(app_client: TestClient, query: str, method: str, engine: str) -> 
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
-def test_the_worker_pool_still_answers_fast_afterwards(engine: str, request: pytest.FixtureRequest) -> None:
-    """Runs after the grammar: every worker is back, and a cheap query answers at once."""
+def test_the_worker_pool_is_whole_and_free_afterwards(engine: str, request: pytest.FixtureRequest) -> None:
+    """Runs after the grammar: every worker is back, and cheap queries are answered by them."""
     app_client: TestClient = request.getfixturevalue(
         "app_client" if engine == "oxigraph" else "rdflib_client"
     )
     runner = app_client.app.state.query_runner  # type: ignore[attr-defined]
-    for n in range(6):  # more than the pool; a distinct text each time, so no answer cache helps
-        start = time.perf_counter()
-        query = f"{SELECT} # {time.time_ns()} {n}"
-        response = app_client.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"})
-        assert response.status_code == 200 and response.text == "l\r\nPyTorch\r\n"
-        assert time.perf_counter() - start < 1.0
     deadline = time.monotonic() + 30  # a worker killed at the limit is replaced in the background
     while len(runner.pids()) < runner.workers and time.monotonic() < deadline:
         time.sleep(0.2)
     assert len(runner.pids()) >= runner.workers
+    workers = set(runner.pids())
+    for n in range(6):  # more than the pool; a distinct text each time, so no answer cache helps
+        query = f"{SELECT} # {time.time_ns()} {n}"
+        response = app_client.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"})
+        assert response.status_code == 200 and response.text == "l\r\nPyTorch\r\n"
+    # Answered by the workers already there: none was still held by a grammar query, or the
+    # pool would have had to fork more (or kill one at the time limit) to answer.
+    assert set(runner.pids()) == workers

@@ -59,10 +59,8 @@ def test_projection_has_one_node_per_entity_on_every_engine(kg: KnowledgeGraph) 
 def _projection(graph: nx.MultiDiGraph) -> tuple[dict[str, object], list[tuple[str, str, str, str]]]:
     """Nodes with their attributes, and edges with key and attributes, comparable by ``==``."""
     nodes = dict(graph.nodes(data=True))
-    edges = sorted(
-        (u, v, k, json.dumps(a, sort_keys=True)) for u, v, k, a in graph.edges(keys=True, data=True)
-    )
-    return nodes, edges
+    edges = graph.edges(keys=True, data=True)
+    return nodes, sorted((u, v, k, json.dumps(a, sort_keys=True)) for u, v, k, a in edges)
 
 
 def test_projection_is_the_same_on_every_engine(kg: KnowledgeGraph, oxigraph_kg: KnowledgeGraph) -> None:
