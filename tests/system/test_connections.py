@@ -344,7 +344,7 @@ def test_a_client_that_leaves_mid_body_is_one_log_line() -> None:
         assert httpx.get(server.url + "/health").status_code == 200
     finally:
         server.stop()
-    log = server.process.stderr.read().decode() if server.process.stderr else ""
+    log = server.output()
     lines = [line for line in log.splitlines() if "left before its request body was complete" in line]
     assert len(lines) == 3, log[-2000:]
     assert "POST /sparql from 127.0.0.1" in lines[0]

@@ -211,9 +211,20 @@
     var width = container.clientWidth, height = container.clientHeight;
     var shown = new Set(drawnNodeIds());
     var order = labelOrder;
+    var named = labelKeep; // the nodes labelled whatever their drawn size
     if (labelKeep) {
       var first = state.selected ? [state.selected] : [];
       order = first.concat(labelOrder.filter(function (id) { return id !== state.selected && labelKeep.has(id); }));
+    } else if (state.focus && adjacency[state.focus]) {
+      // A focused view names the focus and its direct neighbours (its counterparts among
+      // them) before the hubs further out, however many nodes its depth shows.
+      var near = adjacency[state.focus];
+      named = new Set([state.focus]);
+      near.forEach(function (id) { named.add(id); });
+      order = [state.focus].concat(
+        labelOrder.filter(function (id) { return id !== state.focus && near.has(id); }),
+        labelOrder.filter(function (id) { return id !== state.focus && !near.has(id); })
+      );
     }
     // Other nodes' centres are obstacles too: a label never hides where a node is. They are
     // bucketed in a grid of CELL px so a large graph is checked as quickly as a small one.
@@ -251,7 +262,7 @@
       var body = network.body.nodes[id];
       if (!body || !shown.has(id)) continue;
       var radius = (body.options.size || 10) * scale;
-      if (radius < MIN_NODE_PX && !(labelKeep && labelKeep.has(id))) continue;
+      if (radius < MIN_NODE_PX && !(named && named.has(id))) continue;
       var at = network.canvasToDOM({ x: body.x, y: body.y });
       if (at.x < 0 || at.x > width || at.y < 0 || at.y > height) continue;
       var px = labelPx(id, scale);
@@ -266,10 +277,14 @@
       }
       var h = lines.length * Math.round(px * 1.2);
       // Below the node, else above, right or left: the first place free of other labels and
-      // of other nodes (hubs and the selected neighbourhood may sit over a node: they matter most).
-      var important = adjacency[id].size >= HUB_LINKS || !!(labelKeep && labelKeep.has(id));
+      // of other nodes (hubs and the selected or focused neighbourhood may sit over a node: they
+      // matter most).
+      var important = adjacency[id].size >= HUB_LINKS || !!(named && named.has(id));
+      // Below and above stay under or over the node but are slid inside the canvas, so a
+      // node near the edge (on a phone, often a counterpart) still gets its name.
+      var centred = Math.min(Math.max(at.x - w / 2, LABEL_GAP), width - w - LABEL_GAP);
       var spots = [
-        [at.x - w / 2, at.y + radius + 2], [at.x - w / 2, at.y - radius - 2 - h],
+        [centred, at.y + radius + 2], [centred, at.y - radius - 2 - h],
         [at.x + radius + 4, at.y - h / 2], [at.x - radius - 4 - w, at.y - h / 2],
       ];
       var box = null;
