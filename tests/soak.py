@@ -341,20 +341,26 @@ def _slow_heads(base: str, stop: threading.Event, result: LoadResult, keep: int 
             open_.append(conn)
             _count(result, "slow head")
         time.sleep(0.2)
-        for conn in list(open_):
-            try:
-                conn.send(b"a")
-                answer = conn.recv(64)
-            except BlockingIOError:
-                continue
-            except OSError:
-                answer = b"closed"
-            status = answer[9:12].decode(errors="replace") if answer.startswith(b"HTTP/") else "closed"
-            _count(result, f"slow head -> {status}")
-            conn.close()
-            open_.remove(conn)
+        _trickle(open_, result, "slow head")
     for conn in open_:
         conn.close()
+
+
+def _trickle(open_: list[Any], result: LoadResult, label: str) -> None:
+    """Send each of the ``open_`` sockets one more byte; count how the server ended those it
+    answered or closed (``label -> 408``, ``label -> closed``) and drop them from ``open_``."""
+    for conn in list(open_):
+        try:
+            conn.send(b"a")
+            answer = conn.recv(64)
+        except BlockingIOError:
+            continue  # still open, nothing said yet
+        except OSError:
+            answer = b""
+        status = answer[9:12].decode(errors="replace") if answer.startswith(b"HTTP/") else "closed"
+        _count(result, f"{label} -> {status}")
+        conn.close()
+        open_.remove(conn)
 
 
 def _start_hostile(base: str, stop: threading.Event, result: LoadResult) -> list[threading.Thread]:
@@ -399,18 +405,7 @@ def _slow_bodies(base: str, stop: threading.Event, result: LoadResult, keep: int
             open_.append(conn)
             _count(result, "slow body")
         stop.wait(1.0)
-        for conn in list(open_):
-            try:
-                conn.send(b"a")
-                answer = conn.recv(64)
-            except BlockingIOError:
-                continue
-            except OSError:
-                answer = b""
-            status = answer[9:12].decode(errors="replace") if answer.startswith(b"HTTP/") else "closed"
-            _count(result, f"slow body -> {status}")
-            conn.close()
-            open_.remove(conn)
+        _trickle(open_, result, "slow body")
     for conn in open_:
         conn.close()
 
