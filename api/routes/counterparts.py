@@ -29,6 +29,11 @@ router = APIRouter(tags=["counterparts"])
 #: Longest name or search text accepted (422 beyond): no tool name comes near it.
 MAX_TEXT = 200
 
+#: Text with something besides white space, in a pattern that reads the same in Python and in
+#: JSON Schema's (ECMAScript) regex: Python's ``\s`` also takes U+001C-001F and U+0085, which
+#: ECMAScript's does not, so they are named too and a schema-valid text is never refused.
+NOT_ONLY_SPACE = r"[^\s\x1c-\x1f\x85]"
+
 
 def checked_text(text: str, name: str) -> str:
     """``text`` stripped; 422 (like any validation error) when nothing is left."""
@@ -86,7 +91,7 @@ def get_counterparts(
         Query(
             min_length=1,
             max_length=MAX_TEXT,
-            pattern=r"[^\s\x1c-\x1f]",
+            pattern=NOT_ONLY_SPACE,
             description=(
                 "The tool or function as you would type it: 'tf serving', 'torch.hub', 'tflite', "
                 "'Kears', 'tf.nn.gelu', 'F.gelu', 'jnp.max()'..."
@@ -107,9 +112,7 @@ def get_counterparts(
 @router.get("/api/search", response_model=list[models.SearchHit], summary="Ranked entities, for autocomplete")
 def get_search(
     kg: KG,
-    q: Annotated[
-        str, Query(min_length=1, max_length=MAX_TEXT, pattern=r"[^\s\x1c-\x1f]", examples=["torch"])
-    ],
+    q: Annotated[str, Query(min_length=1, max_length=MAX_TEXT, pattern=NOT_ONLY_SPACE, examples=["torch"])],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> list[models.SearchHit]:
     """Entities whose labels match ``q`` best first (exact, then prefix, words, substring, typos)."""

@@ -65,6 +65,18 @@ def sparql(server: LiveServer, query: str, *, timeout: float = 30, **headers: st
     )
 
 
+def settled_workers(server: LiveServer) -> set[int]:
+    """The server's query workers once the pool has stopped changing (a killed worker's
+    replacement is forked after its answer went out): the same set on three reads in a row."""
+    seen = [server.worker_pids()]
+    for _ in range(100):
+        time.sleep(0.1)
+        seen = [*seen[-2:], server.worker_pids()]
+        if len(seen) == 3 and seen[0] == seen[1] == seen[2]:
+            break
+    return seen[-1]
+
+
 def health_answers(server: LiveServer, patience: float = 5.0) -> bool:
     """Whether ``/health`` answers a client willing to wait ``patience`` seconds: a stalled
     event loop answers nobody, so the outcome is the answer, not a measured time."""
@@ -301,7 +313,7 @@ def test_a_memory_bomb_is_stopped_at_the_memory_limit(tight: LiveServer) -> None
     response = sparql(tight, MEMORY_BOMB)
     assert response.status_code == 503, response.text
     assert "256 MB per-query memory limit" in response.text  # the memory cap fired, not the clock
-    workers = tight.worker_pids()
+    workers = settled_workers(tight)  # the dead worker's replacement is forked by now
     again = sparql(tight, MEMORY_BOMB)
     assert again.status_code == 503 and "memory limit" in again.text
     assert tight.worker_pids() == workers, "the same request should be refused without a worker"
